@@ -1,66 +1,79 @@
-/*
- * Copyright 2023 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { defineConfig } from '@playwright/test';
-import { generateProjects } from '@backstage/e2e-test-utils/playwright';
+import { getPackagesSync } from '@manypkg/get-packages';
+import fs from 'node:fs';
+import path from 'node:path';
 
 /**
- * See https://playwright.dev/docs/test-configuration.
+ * Browser tests: every package with an `e2e-tests/` folder is a project.
+ * They run against the portal started from this repository on its embedded
+ * default (`yarn start`), in Debian's Chromium when it is installed
+ * (`PLAYWRIGHT_CHROMIUM` overrides the path), else in Playwright's own build.
+ * Screenshots go to `e2e-artifacts/` (ignored by git, kept by CI).
  */
+const chromiumPath =
+  process.env.PLAYWRIGHT_CHROMIUM ??
+  (fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+const { packages } = getPackagesSync(__dirname);
+const projects = packages
+  .filter(pkg => fs.existsSync(path.join(pkg.dir, 'e2e-tests')))
+  .map(pkg => ({
+    name: pkg.packageJson.name,
+    testDir: path.join(pkg.dir, 'e2e-tests'),
+  }));
+
 export default defineConfig({
-  timeout: 60_000,
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
 
-  expect: {
-    timeout: 30_000,
-  },
-
-  // Run your local dev server before starting the tests
-  webServer: process.env.CI
-    ? []
-    : [
-        {
-          command: 'yarn start app',
-          url: 'http://localhost:3000',
-          reuseExistingServer: true,
-          timeout: 120_000,
-        },
-        {
-          command: 'yarn start backend',
-          port: 7007,
-          reuseExistingServer: true,
-          timeout: 60_000,
-        },
-      ],
+  // One portal serves every test; start it unless one is already running.
+  webServer: [
+    {
+      command: 'yarn start',
+      url: 'http://localhost:3000',
+      reuseExistingServer: !process.env.CI,
+      timeout: 300_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: 'true',
+      url: 'http://localhost:7007/.backstage/health/v1/readiness',
+      reuseExistingServer: true,
+      timeout: 300_000,
+    },
+  ],
 
   forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
 
-  retries: process.env.CI ? 2 : 0,
-
-  reporter: [['html', { open: 'never', outputFolder: 'e2e-test-report' }]],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
+  ],
 
   use: {
-    actionTimeout: 0,
-    baseURL:
-      process.env.PLAYWRIGHT_URL ??
-      (process.env.CI ? 'http://localhost:7007' : 'http://localhost:3000'),
+    baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
+    actionTimeout: 30_000,
     screenshot: 'only-on-failure',
-    trace: 'on-first-retry',
+    trace: 'retain-on-failure',
+    viewport: { width: 1440, height: 1000 },
+    launchOptions: {
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
   },
 
-  outputDir: 'node_modules/.cache/e2e-test-results',
-
-  projects: generateProjects(), // Find all packages with e2e-test folders
+  outputDir: 'e2e-artifacts/results',
+  projects,
 });

@@ -1,33 +1,41 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { test, expect } from '@playwright/test';
+import { keepScreenshot, signInAsGuest } from './helpers';
 
-test('App should render the welcome page', async ({ page }) => {
-  await page.goto('/');
+test.describe('the portal on its embedded default', () => {
+  test.beforeEach(async ({ page }) => {
+    await signInAsGuest(page);
+  });
 
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+  test('the catalog lists the example services', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByText('Slipway').first()).toBeVisible();
+    const table = page.getByRole('table');
+    for (const name of [
+      'payments-api',
+      'orders-service',
+      'notifications-worker',
+      'legacy-billing',
+    ]) {
+      await expect(table.getByRole('link', { name, exact: true })).toBeVisible();
+    }
+    await keepScreenshot(page, 'portal-catalog');
+  });
 
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-  await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
-  ).toBeVisible();
+  test('an example component shows its owner and system', async ({ page }) => {
+    await page.goto('/catalog/default/component/payments-api');
+    await expect(
+      page.getByRole('heading', { name: 'payments-api', level: 2 }),
+    ).toBeVisible();
+    await expect(
+      page.getByText('Authorises and captures card payments').first(),
+    ).toBeVisible();
+    await expect(page.getByRole('link', { name: 'commerce' }).first()).toBeVisible();
+    await keepScreenshot(page, 'portal-component');
+  });
+
+  test('the Create page lists the software templates', async ({ page }) => {
+    await page.goto('/create');
+    await expect(page.getByText('Create a microservice')).toBeVisible();
+    await keepScreenshot(page, 'portal-create');
+  });
 });

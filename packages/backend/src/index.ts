@@ -7,8 +7,12 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { rootConfigServiceFactory } from './config/rootConfigServiceFactory';
 
 const backend = createBackend();
+
+// Fails startup with the key named when a required production value is missing
+backend.add(rootConfigServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
