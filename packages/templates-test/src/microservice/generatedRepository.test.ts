@@ -88,6 +88,36 @@ describe('the template', () => {
     );
   });
 
+  it('passes the delivery actions the inputs they declare (issue 4)', async () => {
+    const template = parseYaml(await fs.readFile(templateFile, 'utf8'));
+    const inputs = Object.fromEntries(
+      template.spec.steps.map((s: { action: string; input: object }) => [
+        s.action,
+        Object.keys(s.input).sort(),
+      ]),
+    );
+    expect(inputs).toMatchObject({
+      'sonarqube:project:create': ['name', 'projectKey', 'qualityGate'],
+      'aws:ecr:repository:create': ['accountId', 'region', 'repositoryName', 'tags'],
+      'jenkins:job:create': ['credentialsId', 'folder', 'jobName', 'kind', 'repoUrl'],
+      'gitlab:webhook:create': ['enableSslVerification', 'events', 'hookUrl', 'repoUrl'],
+      'argocd:application:create': [
+        'appName',
+        'destinationName',
+        'instance',
+        'labels',
+        'namespace',
+        'path',
+        'project',
+        'repoUrl',
+        'targetRevision',
+        'valueFiles',
+      ],
+    });
+    const webhook = template.spec.steps.find((s: { id: string }) => s.id === 'webhook');
+    expect(webhook.input.hookUrl).toBe('${{ steps.jenkins.output.webhookUrl }}');
+  });
+
   it('links to every system the service was wired into', () => {
     expect(result.output.links?.map(link => link.title)).toEqual([
       'Repository',
@@ -220,6 +250,9 @@ describe('the generated repository', () => {
   it('keeps Helm expressions in the chart templates', () => {
     const templates = [...result.files.keys()].filter(file =>
       file.startsWith('chart/templates/'),
+    );
+    expect(text('scripts/bump-image-tag.sh')).toBe(
+      require('node:fs').readFileSync(path.join(skeletonDir, 'scripts/bump-image-tag.sh'), 'utf8'),
     );
     expect(templates.sort()).toEqual([
       'chart/templates/_helpers.tpl',
