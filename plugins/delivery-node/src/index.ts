@@ -23,6 +23,7 @@ export type {
 export * from './ecr/EcrClient';
 export * from './errors';
 export * from './jenkins/JenkinsClient';
+export * from './service';
 export * from './sonarqube/SonarQubeClient';
 export { parseTrivyReport, toSeverity } from './trivy/parseTrivyReport';
 export type { TrivyReport, TrivyTarget } from './trivy/parseTrivyReport';
