@@ -38,7 +38,6 @@ export const ERROR_CASES: ErrorCase[] = [
     label: 'an HTML login page',
     kind: 'authentication',
     message: /HTML login page/,
-    jsonOnly: true,
     handler: base =>
       http.all(any(base), () => HttpResponse.html(htmlLoginPage)),
   },

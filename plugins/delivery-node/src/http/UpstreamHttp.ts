@@ -261,9 +261,25 @@ export class UpstreamHttp {
     return this.json<T>(response, request);
   }
 
-  /** Sends and returns the checked text body. */
+  /** Sends and returns the checked text body (see {@link UpstreamHttp.checkText}). */
   async requestText(request: UpstreamRequest): Promise<string> {
-    return this.check(await this.send(request), request);
+    return this.checkText(await this.send(request), request);
+  }
+
+  /**
+   * Like `check`, and an HTML login page (an SSO proxy answering 200) is an
+   * authentication failure too, never content or success.
+   */
+  checkText(response: UpstreamResponse, request: UpstreamRequest): string {
+    const text = this.check(response, request);
+    const contentType = response.headers.get('content-type') ?? '';
+    if (contentType.includes('html') && LOGIN_PAGE.test(text.slice(0, 20000))) {
+      throw this.authError(
+        response.status,
+        'the server answered with an HTML login page',
+      );
+    }
+    return text;
   }
 
   /** An unexpected-shape error for a response that parsed but is wrong. */

@@ -441,7 +441,7 @@ export class JenkinsClient {
         headers: { ...withAuth.headers, ...crumb },
       });
     }
-    this.http.check(response, withAuth);
+    this.http.checkText(response, withAuth);
   }
 
   private async getCrumb(): Promise<Record<string, string>> {
