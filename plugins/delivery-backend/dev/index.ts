@@ -2,41 +2,17 @@ import { createBackend } from '@backstage/backend-defaults';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
-// TEMPLATE NOTE:
-// This is the development setup for your plugin that wires up a
-// minimal backend that can use both real and mocked plugins and services.
+// A minimal backend for working on this plugin alone: `yarn start` here, with
+// the tools configured in app-config.yaml (or the toolchain simulator), then
 //
-// Start up the backend by running `yarn start` in the package directory.
-// Once it's up and running, try out the following requests:
-//
-// Create a new todo item, standalone or for the sample component:
-//
-//   curl http://localhost:7007/api/delivery/todos -H 'Content-Type: application/json' -d '{"title": "My Todo"}'
-//   curl http://localhost:7007/api/delivery/todos -H 'Content-Type: application/json' -d '{"title": "My Todo", "entityRef": "component:default/sample"}'
-//
-// List TODOs:
-//
-//   curl http://localhost:7007/api/delivery/todos
-//
-// Explicitly make an unauthenticated request, or with service auth:
-//
-//   curl http://localhost:7007/api/delivery/todos -H 'Authorization: Bearer mock-none-token'
-//   curl http://localhost:7007/api/delivery/todos -H 'Authorization: Bearer mock-service-token'
+//   curl http://localhost:7007/api/delivery/v1/entities/default/component/sample/summary
 
 const backend = createBackend();
 
-// TEMPLATE NOTE:
-// Mocking the auth and httpAuth service allows you to call your plugin API without
-// having to authenticate.
-//
-// If you want to use real auth, you can install the following instead:
-//   backend.add(import('@backstage/plugin-auth-backend'));
-//   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Mock auth lets you call the API without signing in.
 backend.add(mockServices.auth.factory());
 backend.add(mockServices.httpAuth.factory());
 
-// TEMPLATE NOTE:
-// Rather than using a real catalog you can use a mock with a fixed set of entities.
 backend.add(
   catalogServiceMock.factory({
     entities: [
@@ -45,11 +21,15 @@ backend.add(
         kind: 'Component',
         metadata: {
           name: 'sample',
-          title: 'Sample Component',
+          annotations: {
+            'jenkins.io/job-full-name': 'services/payments-api',
+            'sonarqube.org/project-key': 'payments-api',
+            'argocd/app-selector': 'backstage-name=payments-api',
+            'aws.amazon.com/aws-ecr-repository-arn':
+              'arn:aws:ecr:eu-west-1:123456789012:repository/payments-api',
+          },
         },
-        spec: {
-          type: 'service',
-        },
+        spec: { type: 'service', owner: 'guests', lifecycle: 'experimental' },
       },
     ],
   }),

@@ -2,11 +2,21 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { createDeliveryClients } from '@slipway/plugin-delivery-node';
 import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
+import { CoalescingCache } from './service/CoalescingCache';
+import {
+  createRedactor,
+  readConfiguredSecrets,
+  readDeliveryBackendConfig,
+} from './service/config';
+import { DeliveryService } from './service/DeliveryService';
 
 /**
- * deliveryPlugin backend plugin
+ * The delivery backend plugin: one read-only API for the whole road of a
+ * service (Jenkins, SonarQube, Trivy, Argo CD, ECR), served under
+ * `/api/delivery`.
  *
  * @public
  */
@@ -15,17 +25,23 @@ export const deliveryPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        cache: coreServices.cache,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        catalog: catalogServiceRef,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            todoList,
-          }),
-        );
+      async init({ config, logger, cache, httpAuth, httpRouter, catalog }) {
+        const settings = readDeliveryBackendConfig(config);
+        const delivery = new DeliveryService({
+          clients: createDeliveryClients(config),
+          cache: new CoalescingCache(cache, settings.cacheTtlMs, logger),
+          logger,
+          redact: createRedactor(readConfiguredSecrets(config)),
+          gitlabBaseUrl: settings.gitlabBaseUrl,
+        });
+        httpRouter.use(await createRouter({ httpAuth, catalog, delivery }));
       },
     });
   },
