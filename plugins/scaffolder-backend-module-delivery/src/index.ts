@@ -1,8 +1,10 @@
-/***/
 /**
- * The delivery module for @backstage/plugin-scaffolder-backend.
+ * Scaffolder actions of the Slipway delivery road: `aws:ecr:repository:create`,
+ * `argocd:application:create`, `jenkins:job:create`,
+ * `sonarqube:project:create` and `gitlab:webhook:create`.
  *
  * @packageDocumentation
  */
 
-export { scaffolderModule as default } from './module';
+export { scaffolderModuleDelivery as default } from './module';
+export * from './actions';

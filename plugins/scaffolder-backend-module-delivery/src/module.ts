@@ -1,21 +1,51 @@
-import { createBackendModule } from "@backstage/backend-plugin-api";
-import { scaffolderActionsExtensionPoint  } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from "./actions/example";
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createDeliveryClients } from '@slipway/plugin-delivery-node';
+import {
+  createArgoCdApplicationCreateAction,
+  createEcrRepositoryCreateAction,
+  createGitLabWebhookCreateAction,
+  createJenkinsJobCreateAction,
+  createSonarQubeProjectCreateAction,
+} from './actions';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * The scaffolder actions of the Slipway delivery road: ECR repository,
+ * Argo CD application, Jenkins job, SonarQube project and GitLab webhook.
+ *
+ * @public
  */
-export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
+export const scaffolderModuleDelivery = createBackendModule({
   pluginId: 'scaffolder',
+  moduleId: 'delivery',
   register({ registerInit }) {
     registerInit({
       deps: {
-        scaffolderActions: scaffolderActionsExtensionPoint
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions}) {
-        scaffolderActions.addActions(createExampleAction());
-      }
+      async init({ scaffolder, config }) {
+        const integrations = ScmIntegrations.fromConfig(config);
+        const clients = createDeliveryClients(config);
+
+        scaffolder.addActions(
+          createSonarQubeProjectCreateAction({
+            sonarqube: clients.sonarqube,
+            jenkins: clients.jenkins,
+          }),
+          createEcrRepositoryCreateAction({ ecr: clients.ecr }),
+          createJenkinsJobCreateAction({
+            jenkins: clients.jenkins,
+            integrations,
+          }),
+          createGitLabWebhookCreateAction({ integrations }),
+          createArgoCdApplicationCreateAction({ argocd: clients.argocd }),
+        );
+      },
     });
   },
-})
+});

@@ -1,0 +1,5 @@
+export { createArgoCdApplicationCreateAction } from './argocdApplicationCreate';
+export { createEcrRepositoryCreateAction } from './ecrRepositoryCreate';
+export { createGitLabWebhookCreateAction } from './gitlabWebhookCreate';
+export { createJenkinsJobCreateAction } from './jenkinsJobCreate';
+export { createSonarQubeProjectCreateAction } from './sonarqubeProjectCreate';
