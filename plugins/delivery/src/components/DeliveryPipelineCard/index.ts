@@ -1,0 +1,1 @@
+export { DeliveryPipelineCard } from './DeliveryPipelineCard';

@@ -1,0 +1,1 @@
+export { JenkinsRunsCard } from './JenkinsRunsCard';

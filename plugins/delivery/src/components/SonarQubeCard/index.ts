@@ -1,0 +1,1 @@
+export { SonarQubeCard } from './SonarQubeCard';

@@ -1,0 +1,1 @@
+export { TrivyCard } from './TrivyCard';

@@ -1,0 +1,4 @@
+export * from './annotations';
+export * from './CardStates';
+export * from './status';
+export * from './useDelivery';

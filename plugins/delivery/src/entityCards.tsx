@@ -1,0 +1,68 @@
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  isJenkinsAvailable,
+  isSonarQubeAvailable,
+  isTrivyAvailable,
+} from './components/common/annotations';
+
+/**
+ * The latest run end to end, on the entity overview of every entity with a
+ * Jenkins job.
+ *
+ * @public
+ */
+export const entityDeliveryPipelineCard = EntityCardBlueprint.make({
+  name: 'pipeline',
+  params: {
+    filter: isJenkinsAvailable,
+    loader: () =>
+      import('./components/DeliveryPipelineCard').then(m => (
+        <m.DeliveryPipelineCard />
+      )),
+  },
+});
+
+/**
+ * The SonarQube card; on the Delivery tab, and on the overview once enabled
+ * in `app.extensions`.
+ *
+ * @public
+ */
+export const entitySonarQubeCard = EntityCardBlueprint.make({
+  name: 'sonarqube',
+  disabled: true,
+  params: {
+    filter: isSonarQubeAvailable,
+    loader: () =>
+      import('./components/SonarQubeCard').then(m => <m.SonarQubeCard />),
+  },
+});
+
+/**
+ * The Trivy card; on the Delivery tab, and on the overview once enabled.
+ *
+ * @public
+ */
+export const entityTrivyCard = EntityCardBlueprint.make({
+  name: 'trivy',
+  disabled: true,
+  params: {
+    filter: isTrivyAvailable,
+    loader: () => import('./components/TrivyCard').then(m => <m.TrivyCard />),
+  },
+});
+
+/**
+ * The recent Jenkins runs; on the Delivery tab, and on the overview once enabled.
+ *
+ * @public
+ */
+export const entityJenkinsRunsCard = EntityCardBlueprint.make({
+  name: 'jenkins-runs',
+  disabled: true,
+  params: {
+    filter: isJenkinsAvailable,
+    loader: () =>
+      import('./components/JenkinsRunsCard').then(m => <m.JenkinsRunsCard />),
+  },
+});
