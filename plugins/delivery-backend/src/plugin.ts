@@ -3,7 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { createDeliveryClients } from '@slipway/plugin-delivery-node';
+import { deliveryClientsServiceRef } from '@slipway/plugin-delivery-node';
 import { createRouter } from './router';
 import { CoalescingCache } from './service/CoalescingCache';
 import {
@@ -31,11 +31,20 @@ export const deliveryPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         catalog: catalogServiceRef,
+        clients: deliveryClientsServiceRef,
       },
-      async init({ config, logger, cache, httpAuth, httpRouter, catalog }) {
+      async init({
+        config,
+        logger,
+        cache,
+        httpAuth,
+        httpRouter,
+        catalog,
+        clients,
+      }) {
         const settings = readDeliveryBackendConfig(config);
         const delivery = new DeliveryService({
-          clients: createDeliveryClients(config),
+          clients,
           cache: new CoalescingCache(cache, settings.cacheTtlMs, logger),
           logger,
           redact: createRedactor(readConfiguredSecrets(config)),

@@ -1,6 +1,9 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
 
+/** Bounds the in-process copy (a few KB each). */
+const MAX_LOCAL_ENTRIES = 2000;
+
 /**
  * Upstream results, cached through the Backstage cache service (so replicas
  * with a shared store share them) and coalesced in this process: concurrent
@@ -10,6 +13,15 @@ import { JsonValue } from '@backstage/types';
  */
 export class CoalescingCache {
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  /**
+   * This process's copy of recent answers, in front of the cache service: a
+   * warm request then costs no (de)serialisation. Values are shared, so
+   * callers never mutate them.
+   */
+  private readonly local = new Map<
+    string,
+    { value: unknown; expiresAt: number }
+  >();
 
   constructor(
     private readonly cache: CacheService,
@@ -22,6 +34,10 @@ export class CoalescingCache {
    * then cached. `undefined` is a value too ("no report", "no such image").
    */
   async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const local = this.local.get(key);
+    if (local && local.expiresAt > Date.now()) {
+      return local.value as T;
+    }
     const pending = this.inFlight.get(key);
     if (pending) {
       return pending as Promise<T>;
@@ -42,11 +58,13 @@ export class CoalescingCache {
         .get<{ v?: JsonValue }>(key)
         .catch(error => this.warn('read', key, error));
       if (hit && typeof hit === 'object') {
+        this.remember(key, hit.v);
         return hit.v as T;
       }
     }
     const value = await load();
     if (this.ttlMs > 0) {
+      this.remember(key, value);
       // Wrapped, because the cache cannot tell a stored `undefined` from a miss.
       await this.cache
         .set(key, value === undefined ? {} : { v: value as JsonValue }, {
@@ -55,6 +73,18 @@ export class CoalescingCache {
         .catch(error => this.warn('write', key, error));
     }
     return value;
+  }
+
+  private remember(key: string, value: unknown) {
+    if (this.local.size >= MAX_LOCAL_ENTRIES) {
+      // Maps iterate in insertion order: drop the oldest entry.
+      const oldest = this.local.keys().next().value;
+      if (oldest !== undefined) {
+        this.local.delete(oldest);
+      }
+    }
+    this.local.delete(key);
+    this.local.set(key, { value, expiresAt: Date.now() + this.ttlMs });
   }
 
   // A broken cache store slows requests down but never fails them.
