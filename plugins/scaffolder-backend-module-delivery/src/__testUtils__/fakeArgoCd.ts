@@ -6,8 +6,14 @@ import { ARGOCD_URL } from './testing';
  * upsert), with bearer-token auth and Argo CD's gRPC-gateway error bodies.
  */
 export function fakeArgoCd(
-  options: { applications?: any[]; token?: string; delayMs?: number } = {},
+  options: {
+    applications?: any[];
+    token?: string;
+    delayMs?: number;
+    url?: string;
+  } = {},
 ) {
+  const baseUrl = options.url ?? ARGOCD_URL;
   const apps = new Map<string, any>(
     (options.applications ?? []).map(a => [
       a.metadata.name,
@@ -58,7 +64,7 @@ export function fakeArgoCd(
 
   return [
     http.get(
-      `${ARGOCD_URL}/api/v1/applications/:name`,
+      `${baseUrl}/api/v1/applications/:name`,
       async ({ request, params }) => {
         const denied = await guard(request);
         if (denied) return denied;
@@ -73,7 +79,7 @@ export function fakeArgoCd(
         return HttpResponse.json(app);
       },
     ),
-    http.post(`${ARGOCD_URL}/api/v1/applications`, async ({ request }) => {
+    http.post(`${baseUrl}/api/v1/applications`, async ({ request }) => {
       const denied = await guard(request);
       if (denied) return denied;
       const upsert = new URL(request.url).searchParams.get('upsert') === 'true';

@@ -3,7 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createDeliveryClients } from '@slipway/plugin-delivery-node';
-import { SetupServerApi } from 'msw/node';
+import { SetupServer } from 'msw/node';
 
 /** Secrets in the test config: none may show up in a log line or an error. */
 export const SECRETS = [
@@ -58,6 +58,11 @@ export function testConfig(timeoutMs = 500) {
           type: 'config',
           instances: [
             { name: 'main', url: ARGOCD_URL, token: 'argocd-token-s3cr3t' },
+            {
+              name: 'production',
+              url: 'https://argocd.prod.example.com',
+              token: 'argocd-token-s3cr3t',
+            },
           ],
         },
       ],
@@ -112,7 +117,7 @@ export function testContext<T extends Record<string, any>>(
 }
 
 /** Records every request msw sees, as `METHOD url`. */
-export function recordRequests(server: SetupServerApi) {
+export function recordRequests(server: SetupServer) {
   const seen: string[] = [];
   server.events.on('request:start', ({ request }) => {
     seen.push(`${request.method} ${request.url}`);

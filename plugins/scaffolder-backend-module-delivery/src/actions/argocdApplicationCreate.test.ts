@@ -154,7 +154,7 @@ describe('argocd:application:create', () => {
     [{ appNamespace: 'Apps' }, 'Invalid input "appNamespace"'],
     [
       { instance: 'eu' },
-      'Invalid input "instance": no Argo CD instance named "eu" is configured (configured: "main")',
+      'Invalid input "instance": no Argo CD instance named "eu" is configured (configured: "main", "production")',
     ],
     [{ repoUrl: 'not a url' }, 'Invalid input "repoUrl"'],
     [{ path: '../other' }, 'Invalid input "path"'],
