@@ -3,6 +3,7 @@ import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
+import scaffolderDeliveryModule from '@slipway/plugin-scaffolder-backend-module-delivery';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
@@ -26,15 +27,6 @@ export const sampleValues = {
   qualityGate: 'Sonar way',
   jenkinsFolder: 'services',
 };
-
-/** The actions the template's steps use that come from our own module. */
-export const deliveryActionIds = [
-  'sonarqube:project:create',
-  'aws:ecr:repository:create',
-  'jenkins:job:create',
-  'gitlab:webhook:create',
-  'argocd:application:create',
-];
 
 export interface DryRunResult {
   /** Generated files by path, as the scaffolder returned them. */
@@ -64,6 +56,7 @@ export async function dryRunMicroserviceTemplate(
     features: [
       scaffolderPlugin,
       scaffolderGitlabModule,
+      scaffolderDeliveryModule,
       catalogServiceMock.factory({ entities: [] }),
       mockServices.rootConfig.factory({
         data: {
@@ -73,6 +66,40 @@ export async function dryRunMicroserviceTemplate(
                 host: 'gitlab.example.com',
                 apiBaseUrl: 'https://gitlab.example.com/api/v4',
                 token: 'not-used-in-dry-run',
+              },
+            ],
+          },
+          // The delivery actions check instance names against config even in
+          // a dry run; a dry run sends them nothing.
+          jenkins: {
+            baseUrl: 'https://jenkins.example.com',
+            username: 'scaffolder',
+            apiKey: 'not-used-in-dry-run',
+          },
+          sonarqube: {
+            baseUrl: 'https://sonarqube.example.com',
+            apiKey: 'not-used-in-dry-run',
+          },
+          argocd: {
+            appLocatorMethods: [
+              {
+                type: 'config',
+                instances: [
+                  {
+                    name: 'argocd',
+                    url: 'https://argocd.example.com',
+                    token: 'not-used-in-dry-run',
+                  },
+                ],
+              },
+            ],
+          },
+          aws: {
+            accounts: [
+              {
+                accountId: '123456789012',
+                accessKeyId: 'AKIAEXAMPLE000000000',
+                secretAccessKey: 'not-used-in-dry-run',
               },
             ],
           },
