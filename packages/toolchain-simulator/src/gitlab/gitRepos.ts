@@ -1,0 +1,320 @@
+/*
+ * Real bare git repositories on disk, driven through the git CLI. Commits made
+ * by the simulator itself (seed history, the pipeline's image tag bump) use
+ * plumbing on a private index and a compare-and-swap ref update, so they are
+ * safe against concurrent pushes exactly like a `git push` would be.
+ */
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export interface CommitInfo {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  authoredDate: Date;
+  committerName: string;
+  committerEmail: string;
+  committedDate: Date;
+  message: string;
+}
+
+export interface FileChange {
+  path: string;
+  /** New content; `null` deletes the file. */
+  content: string | null;
+}
+
+export class GitRepos {
+  constructor(readonly root: string) {}
+
+  repoPath(fullPath: string): string {
+    return path.join(this.root, `${fullPath}.git`);
+  }
+
+  async create(fullPath: string, defaultBranch: string): Promise<void> {
+    const dir = this.repoPath(fullPath);
+    await fs.mkdir(dir, { recursive: true });
+    await git(dir, ['init', '--bare', '--quiet']);
+    await git(dir, ['symbolic-ref', 'HEAD', `refs/heads/${defaultBranch}`]);
+    // Capture every accepted ref update so the HTTP layer can fire webhooks.
+    const hook = path.join(dir, 'hooks', 'post-receive');
+    await fs.writeFile(
+      hook,
+      '#!/bin/sh\nif [ -n "$SIMULATOR_PUSH_FILE" ]; then cat > "$SIMULATOR_PUSH_FILE"; fi\n',
+      { mode: 0o755 },
+    );
+    await git(dir, ['config', 'http.receivepack', 'true']);
+    await git(dir, ['config', 'receive.denyDeleteCurrent', 'warn']);
+  }
+
+  async resolve(fullPath: string, ref: string): Promise<string | undefined> {
+    try {
+      const out = await git(this.repoPath(fullPath), [
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        `${ref}^{commit}`,
+      ]);
+      return out.trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readFile(
+    fullPath: string,
+    ref: string,
+    file: string,
+  ): Promise<string | undefined> {
+    try {
+      return await git(this.repoPath(fullPath), ['show', `${ref}:${file}`]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async listFiles(fullPath: string, ref: string): Promise<string[]> {
+    try {
+      const out = await git(this.repoPath(fullPath), [
+        'ls-tree',
+        '-r',
+        '--name-only',
+        ref,
+      ]);
+      return out.split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  async changedFiles(
+    fullPath: string,
+    before: string,
+    after: string,
+  ): Promise<string[]> {
+    const args = /^0+$/.test(before)
+      ? ['ls-tree', '-r', '--name-only', after]
+      : ['diff', '--name-only', before, after];
+    try {
+      const out = await git(this.repoPath(fullPath), args);
+      return out.split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  async commit(fullPath: string, sha: string): Promise<CommitInfo | undefined> {
+    const list = await this.log(fullPath, sha, 1);
+    return list[0];
+  }
+
+  /** Commits reachable from `ref`, newest first; `range` may be `a..b`. */
+  async log(
+    fullPath: string,
+    ref: string,
+    limit: number,
+  ): Promise<CommitInfo[]> {
+    const sep = '\x1e';
+    const fmt = [
+      '%H',
+      '%P',
+      '%an',
+      '%ae',
+      '%aI',
+      '%cn',
+      '%ce',
+      '%cI',
+      '%B',
+    ].join('\x1f');
+    try {
+      const out = await git(this.repoPath(fullPath), [
+        'log',
+        `--max-count=${limit}`,
+        `--format=${fmt}${sep}`,
+        ref,
+        '--',
+      ]);
+      return out
+        .split(sep)
+        .map(chunk => chunk.replace(/^\n/, ''))
+        .filter(Boolean)
+        .map(chunk => {
+          const [sha, parents, an, ae, ad, cn, ce, cd, message] =
+            chunk.split('\x1f');
+          return {
+            sha,
+            parents: parents ? parents.split(' ') : [],
+            authorName: an,
+            authorEmail: ae,
+            authoredDate: new Date(ad),
+            committerName: cn,
+            committerEmail: ce,
+            committedDate: new Date(cd),
+            message: (message ?? '').trimEnd(),
+          };
+        });
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Commits `changes` on top of `branch` and moves the branch with a
+   * compare-and-swap. Retries when someone else moved the branch meanwhile
+   * (`transform` is re-run against the new tip).
+   */
+  async commitFiles(
+    fullPath: string,
+    branch: string,
+    transform: (
+      read: (file: string) => Promise<string | undefined>,
+    ) => Promise<FileChange[]>,
+    options: {
+      message: string;
+      author: GitIdentity;
+      date?: Date;
+      retries?: number;
+    },
+  ): Promise<{ sha: string; parent?: string; attempts: number }> {
+    const dir = this.repoPath(fullPath);
+    const ref = `refs/heads/${branch}`;
+    const retries = options.retries ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      const parent = await this.resolve(fullPath, ref);
+      const read = (file: string) =>
+        parent
+          ? this.readFile(fullPath, parent, file)
+          : Promise.resolve(undefined);
+      const changes = await transform(read);
+      const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sim-index-'));
+      const env = {
+        GIT_INDEX_FILE: path.join(tmp, 'index'),
+        GIT_AUTHOR_NAME: options.author.name,
+        GIT_AUTHOR_EMAIL: options.author.email,
+        GIT_COMMITTER_NAME: options.author.name,
+        GIT_COMMITTER_EMAIL: options.author.email,
+        ...(options.date
+          ? {
+              GIT_AUTHOR_DATE: options.date.toISOString(),
+              GIT_COMMITTER_DATE: options.date.toISOString(),
+            }
+          : {}),
+      };
+      try {
+        if (parent) await git(dir, ['read-tree', parent], { env });
+        const entries: string[] = [];
+        for (const change of changes) {
+          if (change.content === null) {
+            entries.push(`0 ${'0'.repeat(40)}\t${change.path}`);
+            continue;
+          }
+          const blob = (
+            await git(dir, ['hash-object', '-w', '--stdin'], {
+              env,
+              input: change.content,
+            })
+          ).trim();
+          entries.push(`100644 ${blob}\t${change.path}`);
+        }
+        if (entries.length) {
+          await git(dir, ['update-index', '--index-info'], {
+            env,
+            input: `${entries.join('\n')}\n`,
+          });
+        }
+        const tree = (await git(dir, ['write-tree'], { env })).trim();
+        const sha = (
+          await git(
+            dir,
+            ['commit-tree', tree, ...(parent ? ['-p', parent] : [])],
+            { env, input: `${options.message}\n` },
+          )
+        ).trim();
+        try {
+          await git(dir, [
+            'update-ref',
+            ref,
+            sha,
+            parent ?? ''.padEnd(40, '0'),
+          ]);
+          return { sha, parent, attempts: attempt };
+        } catch (error) {
+          if (attempt > retries) throw error;
+        }
+      } finally {
+        await fs.rm(tmp, { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+export function git(
+  cwd: string,
+  args: string[],
+  options: { env?: Record<string, string>; input?: string } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (options.input === undefined) {
+      execFile(
+        'git',
+        args,
+        {
+          cwd,
+          env: { ...gitEnv(), ...options.env },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (error, stdout, stderr) => {
+          if (error) {
+            reject(
+              new Error(`git ${args[0]} failed: ${String(stderr).trim()}`),
+            );
+          } else {
+            resolve(stdout);
+          }
+        },
+      );
+      return;
+    }
+    const child = spawn('git', args, {
+      cwd,
+      env: { ...gitEnv(), ...options.env },
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', c => out.push(c));
+    child.stderr.on('data', c => err.push(c));
+    child.on('error', reject);
+    child.on('close', code => {
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else
+        reject(
+          new Error(
+            `git ${args[0]} failed: ${Buffer.concat(err)
+              .toString('utf8')
+              .trim()}`,
+          ),
+        );
+    });
+    child.stdin.end(options.input);
+  });
+}
+
+/** Environment for git child processes, isolated from the user's config. */
+export function gitEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: os.tmpdir(),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    LANG: 'C',
+  };
+}

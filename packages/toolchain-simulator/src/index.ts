@@ -1,0 +1,12 @@
+/**
+ * Local stand-ins for GitLab, Jenkins, SonarQube, Argo CD and ECR that speak
+ * the tools' real HTTP APIs. For development and tests only.
+ *
+ * @packageDocumentation
+ */
+export { startSimulator } from './startSimulator';
+export type { RunningSimulator } from './startSimulator';
+export { DEFAULT_CREDENTIALS, DEFAULT_PORTS } from './types';
+export type { SimulatorCredentials, SimulatorOptions, ToolName } from './types';
+export { SEED_COMPONENTS, SEED_WEBHOOK_TOKEN } from './seed/seed';
+export { STAGES, CI_SKIP } from './pipeline/PipelineRunner';
