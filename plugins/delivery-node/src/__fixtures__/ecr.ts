@@ -37,6 +37,41 @@ export const imageDetail = {
   artifactMediaType: 'application/vnd.docker.container.image.v1+json',
 };
 
+/**
+ * `DescribeImages` with `filter: { tagStatus: 'TAGGED' }` and no image IDs:
+ * every tagged image, in no particular order, in pages.
+ */
+export const taggedImagesPage1 = {
+  imageDetails: [
+    {
+      ...imageDetail,
+      imageDigest:
+        'sha256:1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809',
+      imageTags: ['0c9d8e7f'],
+      imagePushedAt: new Date('2024-06-08T15:02:11Z'),
+    },
+    imageDetail,
+  ],
+  nextToken: 'images-page-2-token',
+};
+
+export const taggedImagesPage2 = {
+  imageDetails: [
+    {
+      ...imageDetail,
+      imageDigest:
+        'sha256:7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f',
+      imageTags: ['5b4a3c2d', 'release-1.4.0'],
+      imagePushedAt: new Date('2024-06-11T07:45:30Z'),
+      imageScanStatus: {
+        status: 'IN_PROGRESS' as const,
+        description: 'The scan is in progress.',
+      },
+      imageScanFindingsSummary: undefined,
+    },
+  ],
+};
+
 /** Basic scanning returns findings in pages. */
 export const basicScanPage1 = {
   registryId: ACCOUNT,

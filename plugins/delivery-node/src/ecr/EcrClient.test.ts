@@ -29,6 +29,8 @@ import {
   imageDetail,
   REGION,
   repository,
+  taggedImagesPage1,
+  taggedImagesPage2,
 } from '../__fixtures__/ecr';
 import { EcrClient } from './EcrClient';
 
@@ -231,8 +233,56 @@ describe('EcrClient', () => {
       sizeBytes: 58720256,
       scanStatus: 'COMPLETE',
       findingSeverityCounts: { HIGH: 1, MEDIUM: 1, INFORMATIONAL: 1 },
+      scanCompletedAt: '2024-06-10T09:17:40.000Z',
     });
     expect(await client.describeImageByTag(target, 'nope')).toBeUndefined();
+  });
+
+  it('finds the most recently pushed tagged image across pages', async () => {
+    ecr
+      .on(DescribeImagesCommand)
+      .callsFake(input =>
+        input.nextToken === 'images-page-2-token'
+          ? taggedImagesPage2
+          : taggedImagesPage1,
+      );
+    expect(await client.describeLatestImage(target)).toEqual({
+      digest: taggedImagesPage2.imageDetails[0].imageDigest,
+      tags: ['5b4a3c2d', 'release-1.4.0'],
+      pushedAt: '2024-06-11T07:45:30.000Z',
+      sizeBytes: 58720256,
+      scanStatus: 'IN_PROGRESS',
+    });
+    const inputs = ecr
+      .commandCalls(DescribeImagesCommand)
+      .map(c => c.args[0].input);
+    expect(inputs).toEqual([
+      {
+        repositoryName: 'payments-api',
+        registryId: ACCOUNT,
+        filter: { tagStatus: 'TAGGED' },
+        maxResults: 1000,
+      },
+      {
+        repositoryName: 'payments-api',
+        registryId: ACCOUNT,
+        filter: { tagStatus: 'TAGGED' },
+        maxResults: 1000,
+        nextToken: 'images-page-2-token',
+      },
+    ]);
+  });
+
+  it('answers undefined for a repository without tagged images', async () => {
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    expect(await client.describeLatestImage(target)).toBeUndefined();
+  });
+
+  it('stops after 10 pages of images', async () => {
+    ecr.on(DescribeImagesCommand).resolves(taggedImagesPage1);
+    const latest = await client.describeLatestImage(target);
+    expect(latest?.tags).toEqual(['3f2c1ab']);
+    expect(ecr.commandCalls(DescribeImagesCommand)).toHaveLength(10);
   });
 
   it('reads every page of basic scan findings', async () => {
@@ -370,6 +420,30 @@ describe('EcrClient', () => {
       message: /ServerException/,
     },
     {
+      label: 'a dropped connection (fetch TypeError with a cause)',
+      makeError: () =>
+        Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('other side closed'), {
+            code: 'UND_ERR_SOCKET',
+          }),
+        }),
+      kind: 'unavailable',
+      message: /ECR is unavailable .*\(UND_ERR_SOCKET\)/,
+    },
+    {
+      label: 'a dropped connection (bare network TypeError)',
+      makeError: () => new TypeError('Network error'),
+      kind: 'unavailable',
+      message: /ECR is unavailable .*\(connection lost\)/,
+    },
+    {
+      label: 'a TypeError that is not a network failure',
+      makeError: () =>
+        new TypeError("Cannot read properties of undefined (reading 'x')"),
+      kind: 'unexpected-response',
+      message: /unexpected answer .*\(TypeError\)/,
+    },
+    {
       label: 'a malformed answer',
       makeError: () => malformed,
       kind: 'unexpected-response',
@@ -409,6 +483,11 @@ describe('EcrClient', () => {
       'describeImageByTag',
       DescribeImagesCommand,
       () => client.describeImageByTag(target, '3f2c1ab'),
+    ],
+    [
+      'describeLatestImage',
+      DescribeImagesCommand,
+      () => client.describeLatestImage(target),
     ],
     [
       'getImageScanFindings',

@@ -76,10 +76,15 @@ export type EcrImage = {
   /** ISO 8601. */
   pushedAt?: string;
   sizeBytes?: number;
-  /** `COMPLETE`, `IN_PROGRESS`, `FAILED`, `ACTIVE`, … */
+  /**
+   * `COMPLETE`, `IN_PROGRESS`, `FAILED` (basic scanning), `ACTIVE`, `PENDING`,
+   * … (enhanced scanning).
+   */
   scanStatus?: string;
   /** Counts per ECR severity, from the scan summary. */
   findingSeverityCounts?: Record<string, number>;
+  /** ISO 8601: when the scan behind `findingSeverityCounts` completed. */
+  scanCompletedAt?: string;
 };
 
 /**
@@ -118,6 +123,8 @@ export type EcrClientOptions = {
 };
 
 const MAX_SCAN_PAGES = 50;
+/** `describeLatestImage` reads at most this many pages of 1000 images. */
+const MAX_IMAGE_PAGES = 10;
 // The AWS exception behind a mapped error, so "no lifecycle policy" can be
 // told apart from "no repository".
 const awsErrorNames = new WeakMap<Error, string>();
@@ -327,6 +334,50 @@ export class EcrClient {
       const image = output.imageDetails?.[0];
       return image ? toImage(image) : undefined;
     });
+  }
+
+  /**
+   * The most recently pushed tagged image (`DescribeImages` with
+   * `tagStatus: TAGGED`, newest `imagePushedAt`), or undefined when the
+   * repository has no tagged image. Reads at most 10 pages of 1000 images; in
+   * a larger repository the newest of those is returned (keep a lifecycle
+   * policy).
+   *
+   * @throws UpstreamNotFoundError when the repository does not exist
+   */
+  async describeLatestImage(
+    target: EcrRepositoryTarget,
+  ): Promise<EcrImage | undefined> {
+    let latest: ImageDetail | undefined;
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const token = nextToken;
+      const page = await this.call(
+        target,
+        `the images of "${target.repositoryName}"`,
+        client =>
+          client.send(
+            new DescribeImagesCommand({
+              ...repositoryInput(target),
+              filter: { tagStatus: 'TAGGED' },
+              maxResults: 1000,
+              ...(token ? { nextToken: token } : {}),
+            }),
+          ),
+      );
+      pages++;
+      for (const image of page.imageDetails ?? []) {
+        if (!image.imageTags?.length) {
+          continue;
+        }
+        if (!latest || pushedAtMs(image) > pushedAtMs(latest)) {
+          latest = image;
+        }
+      }
+      nextToken = page.nextToken;
+    } while (nextToken && pages < MAX_IMAGE_PAGES);
+    return latest ? toImage(latest) : undefined;
   }
 
   /**
@@ -608,16 +659,16 @@ export class EcrClient {
         name,
       ) ||
       (status !== undefined && status >= 500) ||
-      /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|ETIMEDOUT)$/.test(
-        e?.code ?? '',
-      ) ||
+      isConnectionError(e, status) ||
       /ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN/.test(message)
     ) {
+      const code = networkErrorCode(e);
       return this.error(
         target,
         UpstreamUnavailableError,
         `ECR is unavailable for ${what} (${
-          name || e?.code || 'network error'
+          code ??
+          (name === 'TypeError' ? 'connection lost' : name || 'network error')
         }); try again later${
           this.options.endpoint ? ' or check delivery.ecr.endpoint' : ''
         }`,
@@ -699,7 +750,57 @@ function toImage(image: ImageDetail): EcrImage {
     scanStatus: image.imageScanStatus?.status,
     findingSeverityCounts:
       image.imageScanFindingsSummary?.findingSeverityCounts,
+    scanCompletedAt: image.imageScanFindingsSummary?.imageScanCompletedAt
+      ? new Date(
+          image.imageScanFindingsSummary.imageScanCompletedAt,
+        ).toISOString()
+      : undefined,
   });
+}
+
+function pushedAtMs(image: ImageDetail): number {
+  return image.imagePushedAt ? new Date(image.imagePushedAt).getTime() : 0;
+}
+
+/**
+ * The system error code of a failed connection (`ECONNRESET`, …), looked for
+ * on the error and its causes: Node's fetch and undici wrap it in a
+ * `TypeError` (`fetch failed`), the AWS SDK's HTTP handler does not.
+ */
+function networkErrorCode(error: unknown): string | undefined {
+  let current: any = error;
+  for (let i = 0; i < 4 && current; i++) {
+    if (
+      typeof current.code === 'string' &&
+      /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(current.code)
+    ) {
+      return current.code;
+    }
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * Whether an error is a dropped or refused connection rather than an answer:
+ * a system error code, or the `TypeError` fetch implementations throw for a
+ * network failure (`fetch failed`, `Failed to fetch`, `Network error`,
+ * `terminated`) with no HTTP status.
+ */
+function isConnectionError(
+  error: { name?: string; message?: string },
+  status: number | undefined,
+): boolean {
+  if (networkErrorCode(error)) {
+    return true;
+  }
+  return (
+    status === undefined &&
+    error?.name === 'TypeError' &&
+    /^(fetch failed|failed to fetch|network ?error|terminated|socket hang up)$/i.test(
+      String(error?.message ?? '').trim(),
+    )
+  );
 }
 
 /** Undefined when the call failed with one of the given AWS "not found" exceptions. */

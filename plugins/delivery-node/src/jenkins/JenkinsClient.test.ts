@@ -191,10 +191,45 @@ describe('JenkinsClient', () => {
       expect(run.stages[8].startedAt).toBeUndefined();
     });
 
+    it('reads the newest build through the lastBuild permalink; id is its number', async () => {
+      server.use(
+        http.get(
+          `${JENKINS_BASE_URL}/job/services/job/payments-api/lastBuild/wfapi/describe`,
+          () => HttpResponse.json(wfapiDescribe),
+        ),
+      );
+      const run = await client.getRunStages(JOB, 'lastBuild');
+      expect(run.id).toBe('42');
+      expect(run.stages).toHaveLength(10);
+    });
+
+    it('says "the last build" when a job has no build yet', async () => {
+      server.use(
+        http.get(
+          `${JENKINS_BASE_URL}/job/services/job/payments-api/lastBuild/wfapi/describe`,
+          () => new HttpResponse('Not Found', { status: 404 }),
+        ),
+      );
+      const error = await client.getRunStages(JOB, 'lastBuild').catch(e => e);
+      expect(isUpstreamError(error, 'not-found')).toBe(true);
+      expect(error.message).toMatch(
+        /stages of the last build of job "services\/payments-api"/,
+      );
+    });
+
     it('refuses a build number that is not a positive integer', async () => {
       await expect(client.getRunStages(JOB, 0)).rejects.toThrow(
         /Invalid build number 0/,
       );
+    });
+
+    it('refuses any other permalink or string', async () => {
+      await expect(
+        client.getRunStages(JOB, 'lastSuccessfulBuild/../../x' as any),
+      ).rejects.toThrow(
+        /Invalid build "lastSuccessfulBuild\/..\/..\/x": use a build number or 'lastBuild'/,
+      );
+      expect(seen).toEqual([]);
     });
   });
 
@@ -221,6 +256,45 @@ describe('JenkinsClient', () => {
       const report = await client.getTrivyReport(JOB, 42);
       expect(report?.counts.CRITICAL).toBe(1);
       expect(report?.total).toBe(4);
+    });
+
+    it("reads the newest build's report through the lastBuild permalink", async () => {
+      server.use(
+        http.get(
+          `${JENKINS_BASE_URL}/job/services/job/payments-api/lastBuild/artifact/trivy-report.json`,
+          () => HttpResponse.text(trivyReport),
+        ),
+      );
+      const report = await client.getTrivyReport(JOB, 'lastBuild');
+      expect(report?.artifactName).toBe(JSON.parse(trivyReport).ArtifactName);
+      expect(report?.total).toBe(4);
+      await expect(
+        client.getArtifact(JOB, 'lastBuild', 'trivy-report.json'),
+      ).resolves.toBe(trivyReport);
+    });
+
+    it('returns undefined when the last build archived no report', async () => {
+      server.use(
+        http.get(
+          `${JENKINS_BASE_URL}/job/services/job/payments-api/lastBuild/artifact/trivy-report.json`,
+          () => new HttpResponse('Not found', { status: 404 }),
+        ),
+      );
+      await expect(
+        client.getTrivyReport(JOB, 'lastBuild'),
+      ).resolves.toBeUndefined();
+    });
+
+    it('says the last build when its artifact is not a Trivy report', async () => {
+      server.use(
+        http.get(
+          `${JENKINS_BASE_URL}/job/services/job/payments-api/lastBuild/artifact/trivy-report.json`,
+          () => HttpResponse.text('{"runs": []}'),
+        ),
+      );
+      await expect(client.getTrivyReport(JOB, 'lastBuild')).rejects.toThrow(
+        /artifact "trivy-report.json" of the last build of job "services\/payments-api" is not a Trivy report/,
+      );
     });
 
     it('returns undefined when the build archived no report', async () => {
@@ -503,6 +577,16 @@ describe('JenkinsClient', () => {
       name: 'getArtifact',
       json: false,
       call: () => client.getArtifact(JOB, 42, 'trivy-report.json'),
+    },
+    {
+      name: 'getArtifact of lastBuild',
+      json: false,
+      call: () => client.getArtifact(JOB, 'lastBuild', 'trivy-report.json'),
+    },
+    {
+      name: 'getRunStages of lastBuild',
+      json: true,
+      call: () => client.getRunStages(JOB, 'lastBuild'),
     },
     { name: 'getJobConfig', json: false, call: () => client.getJobConfig(JOB) },
     {

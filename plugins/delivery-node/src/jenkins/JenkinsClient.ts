@@ -101,6 +101,16 @@ export type JenkinsRunStages = {
 };
 
 /**
+ * Which build of a job: its number, or the `lastBuild` permalink (the newest
+ * build, running or finished). Reading a permalink saves the round trip that
+ * would first learn the number; its answer carries the number it resolved to
+ * (`JenkinsRunStages.id`), so a caller can check it against a build list.
+ *
+ * @public
+ */
+export type JenkinsBuildSelector = number | 'lastBuild';
+
+/**
  * Options of {@link JenkinsClient}.
  *
  * @public
@@ -264,18 +274,19 @@ export class JenkinsClient {
   }
 
   /**
-   * The stages of a Pipeline run (`wfapi/describe`), in order.
+   * The stages of a Pipeline run (`wfapi/describe`), in order. With
+   * `'lastBuild'`, those of the newest build; `id` is its number.
    *
-   * @throws UpstreamNotFoundError when the job or build does not exist, or the
-   * job is not a Pipeline
+   * @throws UpstreamNotFoundError when the job or build does not exist (for
+   * `'lastBuild'`: the job has no build), or the job is not a Pipeline
    */
   async getRunStages(
     jobPath: string[],
-    number: number,
+    run: JenkinsBuildSelector,
   ): Promise<JenkinsRunStages> {
     const request = this.request({
-      path: [...jobSegments(jobPath), buildNumber(number), 'wfapi', 'describe'],
-      what: `stages of build #${number} of job "${jobPath.join('/')}"`,
+      path: [...jobSegments(jobPath), buildSegment(run), 'wfapi', 'describe'],
+      what: `stages of ${buildLabel(run)} of job "${jobPath.join('/')}"`,
     });
     const body = await this.json<any>(request);
     if (typeof body?.id !== 'string' || !Array.isArray(body.stages)) {
@@ -302,12 +313,13 @@ export class JenkinsClient {
 
   /**
    * A build artifact's content, by its path relative to the archive root.
+   * `'lastBuild'` reads the newest build's artifact.
    *
    * @throws UpstreamNotFoundError when the job, build or artifact does not exist
    */
   async getArtifact(
     jobPath: string[],
-    number: number,
+    run: JenkinsBuildSelector,
     relativePath: string,
     options: { maxBytes?: number } = {},
   ): Promise<string> {
@@ -321,13 +333,13 @@ export class JenkinsClient {
       this.request({
         path: [
           ...jobSegments(jobPath),
-          buildNumber(number),
+          buildSegment(run),
           'artifact',
           ...artifactPath,
         ],
-        what: `artifact "${relativePath}" of build #${number} of job "${jobPath.join(
-          '/',
-        )}"`,
+        what: `artifact "${relativePath}" of ${buildLabel(
+          run,
+        )} of job "${jobPath.join('/')}"`,
         maxBytes: options.maxBytes,
       }),
     );
@@ -335,18 +347,21 @@ export class JenkinsClient {
 
   /**
    * The Trivy report a build archived, or undefined when it archived none.
+   * `'lastBuild'` reads the newest build's report; a permalink answer does not
+   * say which build it came from, so compare the report's `artifactName`
+   * (image and tag) with the build you expect.
    *
    * @throws UpstreamUnexpectedResponseError when the artifact is not a Trivy report
    */
   async getTrivyReport(
     jobPath: string[],
-    number: number,
+    run: JenkinsBuildSelector,
     options: { path?: string } = {},
   ): Promise<TrivyReport | undefined> {
     const path = options.path ?? 'trivy-report.json';
     let text: string;
     try {
-      text = await this.getArtifact(jobPath, number, path);
+      text = await this.getArtifact(jobPath, run, path);
     } catch (error) {
       if (isUpstreamError(error, 'not-found')) {
         return undefined;
@@ -357,9 +372,11 @@ export class JenkinsClient {
       return parseTrivyReport(text);
     } catch (error) {
       throw this.http.error(UpstreamUnexpectedResponseError, {
-        detail: `artifact "${path}" of build #${number} of job "${jobPath.join(
-          '/',
-        )}" is not a Trivy report: ${(error as Error).message}`,
+        detail: `artifact "${path}" of ${buildLabel(
+          run,
+        )} of job "${jobPath.join('/')}" is not a Trivy report: ${
+          (error as Error).message
+        }`,
       });
     }
   }
@@ -527,6 +544,22 @@ function buildNumber(number: number): string {
     );
   }
   return String(number);
+}
+
+function buildSegment(run: JenkinsBuildSelector): string {
+  if (run === 'lastBuild') {
+    return run;
+  }
+  if (typeof run !== 'number') {
+    throw new InputError(
+      `Invalid build ${JSON.stringify(run)}: use a build number or 'lastBuild'`,
+    );
+  }
+  return buildNumber(run);
+}
+
+function buildLabel(run: JenkinsBuildSelector): string {
+  return run === 'lastBuild' ? 'the last build' : `build #${run}`;
 }
 
 function clampLimit(limit: number | undefined): number {
