@@ -270,12 +270,20 @@ export class GitLabSimulator {
         req.path,
       );
     if (gitMatch) {
-      await this.gitHttp(
+      // A push counts as work in flight from its first byte, so `idle()`
+      // also waits for the webhooks it will fire.
+      const work = this.gitHttp(
         req,
         res,
         decodeURIComponent(gitMatch[1]),
         gitMatch[2],
       );
+      if (gitMatch[2] === 'git-receive-pack') {
+        const tracked = work.catch(() => {});
+        this.pending.add(tracked);
+        tracked.finally(() => this.pending.delete(tracked));
+      }
+      await work;
       return;
     }
     const rawMatch = /^\/(.+?)\/-\/(?:raw|blob)\/([^/]+)\/(.+)$/.exec(req.path);
