@@ -295,7 +295,7 @@ export function trivyScan(options: TrivyOptions): TrivyResult {
   const ecrFindings: EcrFinding[] = os.map(a => ({
     name: a.id,
     description: `${a.title}.`,
-    uri: `https://security-tracker.debian.org/tracker/${a.id}`,
+    uri: `https://nvd.nist.gov/vuln/detail/${a.id}`,
     severity: a.severity,
     attributes: [
       { key: 'package_version', value: a.installed },
