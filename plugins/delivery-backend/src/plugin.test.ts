@@ -236,6 +236,8 @@ beforeEach(() => {
   fake.failedBuild = undefined;
   fake.reportlessBuild = undefined;
   fake.deployedBuild = 2;
+  fake.lastBuild = undefined;
+  fake.lastPushedBuild = undefined;
 });
 
 const responseBodies: string[] = [];
@@ -452,6 +454,126 @@ describe('GET /v1/entities/:namespace/:kind/:name/summary', () => {
       }
     },
   );
+
+  describe('in one round of upstream calls', () => {
+    const JOB = '/ci/job/services/job/payments-api';
+    const operations = () =>
+      fake.requests.map(r => r.operation.replace(JOB, '')).sort();
+
+    it('reads the newest build through the lastBuild permalink and the newest image without its tag', async () => {
+      const { get } = await startBackend();
+      const res = await get('default/component/payments-api/summary');
+      expect(res.status).toBe(200);
+      // Every call is independent of the others' answers: one round.
+      expect(operations()).toEqual(
+        [
+          'argocd GET /api/v1/applications',
+          'ecr DescribeImages TAGGED',
+          'ecr DescribeRepositories',
+          'jenkins GET /api/json',
+          'jenkins GET /lastBuild/artifact/trivy-report.json',
+          'jenkins GET /lastBuild/wfapi/describe',
+          ...fake.requests
+            .filter(r => r.tool === 'sonarqube')
+            .map(r => r.operation),
+        ].sort(),
+      );
+      const { jenkins, trivy, ecr } = res.body;
+      expect(jenkins.data.latestRun).toMatchObject({
+        id: '3',
+        image: { tag: tagOf(3) },
+        vulnerabilities: { source: 'trivy', total: 5 },
+      });
+      expect(jenkins.data.latestRun.stages).toHaveLength(11);
+      expect(trivy.data).toMatchObject({ runId: '3', total: 5 });
+      // A basic scan's counts come with the image: no findings call.
+      expect(ecr.data.latestImage).toMatchObject({
+        tag: tagOf(3),
+        scan: {
+          source: 'ecr',
+          artifactName: `payments-api:${tagOf(3)}`,
+          counts: { CRITICAL: 0, HIGH: 1, MEDIUM: 1, LOW: 0, UNKNOWN: 0 },
+          fixable: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 },
+          total: 2,
+        },
+      });
+    });
+
+    it('gives the same scan counts as the findings would', async () => {
+      const { get } = await startBackend();
+      const summary = await get('default/component/payments-api/summary');
+      fake.reportlessBuild = 3;
+      const runs = await get('default/component/payments-api/runs?limit=1');
+      const { scan } = summary.body.ecr.data.latestImage;
+      const fromFindings = runs.body.runs[0].vulnerabilities;
+      expect(fromFindings.source).toBe('ecr');
+      expect(scan).toEqual(fromFindings);
+    });
+
+    it.each([
+      ['a build started after the list was read', 4],
+      ['the permalink answer is older than the list', 2],
+    ])('reads the newest build by number when %s', async (_, lastBuild) => {
+      fake.lastBuild = lastBuild;
+      const { get } = await startBackend();
+      const res = await get('default/component/payments-api/summary');
+      const { jenkins, trivy } = res.body;
+      expect(jenkins.data.latestRun).toMatchObject({
+        id: '3',
+        status: 'success',
+        vulnerabilities: { source: 'trivy', total: 5 },
+      });
+      expect(
+        jenkins.data.latestRun.stages.map((s: any) => s.status),
+      ).not.toContain('running');
+      expect(trivy.data.runId).toBe('3');
+      expect(trivy.data.artifactName).toContain(tagOf(3));
+      expect(operations()).toEqual(
+        expect.arrayContaining([
+          'jenkins GET /3/wfapi/describe',
+          'jenkins GET /3/artifact/trivy-report.json',
+        ]),
+      );
+    });
+
+    it("looks the image up by tag when the newest pushed image is another run's", async () => {
+      fake.lastPushedBuild = 2;
+      const { get } = await startBackend();
+      const res = await get('default/component/payments-api/summary');
+      const { jenkins, ecr } = res.body;
+      expect(jenkins.data.latestRun.image.tag).toBe(tagOf(3));
+      expect(ecr.data.latestImage).toMatchObject({
+        tag: tagOf(3),
+        digest: expect.stringMatching(/^sha256:/),
+        scan: { total: 2 },
+      });
+      expect(operations()).toEqual(
+        expect.arrayContaining([
+          'ecr DescribeImages TAGGED',
+          `ecr DescribeImages ${tagOf(3)}`,
+        ]),
+      );
+      expect(
+        operations().filter(o => o === `ecr DescribeImages ${tagOf(3)}`),
+      ).toHaveLength(1);
+    });
+
+    it('uses the newest successful run for the image when the newest run failed', async () => {
+      fake.builds = 4;
+      fake.failedBuild = 4;
+      const { get } = await startBackend();
+      const res = await get('default/component/payments-api/summary');
+      const { jenkins, ecr } = res.body;
+      expect(jenkins.data.latestRun).toMatchObject({
+        id: '4',
+        status: 'failed',
+      });
+      expect(jenkins.data.latestRun.image).toBeUndefined();
+      expect(ecr.data.latestImage.tag).toBe(tagOf(3));
+      // The failed run pushed nothing: only its own tag is looked up.
+      expect(operations()).not.toContain(`ecr DescribeImages ${tagOf(3)}`);
+    });
+  });
 
   it('shares one upstream call among concurrent identical requests, then serves from cache', async () => {
     const { get } = await startBackend();

@@ -73,9 +73,24 @@ export class FakeToolchain {
   /** A build that archived no Trivy report (its image has an ECR scan). */
   reportlessBuild?: number = undefined;
   deployedBuild = 2;
+  /**
+   * The build Jenkins' `lastBuild` permalink resolves to; the newest by
+   * default. Another number plays a build starting between two calls.
+   */
+  lastBuild?: number = undefined;
+  /** A build whose image was pushed last (e.g. re-pushed); else the newest. */
+  lastPushedBuild?: number = undefined;
   /** Every request seen, for assertions. */
-  readonly requests: Array<{ tool: FakeTool; method: string; url: string }> =
-    [];
+  readonly requests: Array<{
+    tool: FakeTool;
+    method: string;
+    url: string;
+    /**
+     * `jenkins GET /job/…/3/wfapi/describe`; for ECR, the operation and what
+     * it asks for: `ecr DescribeImages TAGGED`, `ecr DescribeImages <tag>`.
+     */
+    operation: string;
+  }> = [];
   /** Bytes of the response bodies served, per tool. */
   readonly bytesServed: Record<FakeTool, number> = {
     jenkins: 0,
@@ -87,7 +102,12 @@ export class FakeToolchain {
   constructor(readonly baseUrls: Record<FakeTool, string>) {}
 
   handle(tool: FakeTool, request: FakeRequest): FakeResponse {
-    this.requests.push({ tool, method: request.method, url: request.url });
+    this.requests.push({
+      tool,
+      method: request.method,
+      url: request.url,
+      operation: operationOf(tool, request),
+    });
     const response = this.route(tool, request);
     this.bytesServed[tool] += Buffer.byteLength(response.body);
     return response;
@@ -135,10 +155,21 @@ export class FakeToolchain {
         builds: numbers.map(n => this.build(n)),
       });
     }
-    const match = /^\/(\d+)\/(api\/json|wfapi\/describe|artifact\/(.+))$/.exec(
-      rest,
-    );
-    const n = Number(match?.[1]);
+    const match =
+      /^\/(\d+|lastBuild)\/(api\/json|wfapi\/describe|artifact\/(.+))$/.exec(
+        rest,
+      );
+    const n =
+      match?.[1] === 'lastBuild'
+        ? this.lastBuild ?? this.builds
+        : Number(match?.[1]);
+    if (match?.[1] === 'lastBuild' && n === this.builds + 1) {
+      // A build that started after the build list was read: running, no
+      // artifacts yet.
+      return match[2] === 'wfapi/describe'
+        ? json({ ...this.describe(n), status: 'IN_PROGRESS' })
+        : text(404, 'Not Found', 'text/html');
+    }
     if (!match || n < 1 || n > this.builds) {
       return text(404, 'Not Found', 'text/html');
     }
@@ -432,6 +463,19 @@ export class FakeToolchain {
         ],
       });
     }
+    if (
+      target.endsWith('.DescribeImages') &&
+      !input.imageIds &&
+      input.filter?.tagStatus === 'TAGGED'
+    ) {
+      const images = [];
+      for (let n = 1; n <= this.builds; n++) {
+        if (n !== this.failedBuild) {
+          images.push(this.imageDetail(n));
+        }
+      }
+      return amzJson({ imageDetails: images });
+    }
     const tag = input.imageId?.imageTag ?? input.imageIds?.[0]?.imageTag;
     const n = this.buildOfTag(tag);
     if (n === undefined) {
@@ -445,26 +489,7 @@ export class FakeToolchain {
       .update(`image-${n}`)
       .digest('hex')}`;
     if (target.endsWith('.DescribeImages')) {
-      return amzJson({
-        imageDetails: [
-          {
-            registryId: ACCOUNT,
-            repositoryName: REPOSITORY,
-            imageDigest: digest,
-            imageTags: [tag],
-            imageSizeInBytes: 58720256,
-            imagePushedAt: (START + n * 600_000 + 200_000) / 1000,
-            imageScanStatus: {
-              status: 'COMPLETE',
-              description: 'The scan was completed successfully.',
-            },
-            imageScanFindingsSummary: {
-              imageScanCompletedAt: (START + n * 600_000 + 240_000) / 1000,
-              findingSeverityCounts: { HIGH: 1, MEDIUM: 1 },
-            },
-          },
-        ],
-      });
+      return amzJson({ imageDetails: [this.imageDetail(n)] });
     }
     if (target.endsWith('.DescribeImageScanFindings')) {
       return amzJson({
@@ -510,6 +535,31 @@ export class FakeToolchain {
     );
   }
 
+  private imageDetail(n: number) {
+    const pushedAt =
+      n === this.lastPushedBuild
+        ? START + (this.builds + 1) * 600_000
+        : START + n * 600_000 + 200_000;
+    return {
+      registryId: ACCOUNT,
+      repositoryName: REPOSITORY,
+      imageDigest: `sha256:${createHash('sha256')
+        .update(`image-${n}`)
+        .digest('hex')}`,
+      imageTags: [tagOf(n)],
+      imageSizeInBytes: 58720256,
+      imagePushedAt: pushedAt / 1000,
+      imageScanStatus: {
+        status: 'COMPLETE',
+        description: 'The scan was completed successfully.',
+      },
+      imageScanFindingsSummary: {
+        imageScanCompletedAt: (START + n * 600_000 + 240_000) / 1000,
+        findingSeverityCounts: { HIGH: 1, MEDIUM: 1 },
+      },
+    };
+  }
+
   private buildOfTag(tag: unknown): number | undefined {
     for (let n = 1; n <= this.builds; n++) {
       if (tagOf(n) === tag && n !== this.failedBuild) {
@@ -518,6 +568,24 @@ export class FakeToolchain {
     }
     return undefined;
   }
+}
+
+function operationOf(tool: FakeTool, request: FakeRequest): string {
+  if (tool !== 'ecr') {
+    return `${tool} ${request.method} ${new URL(request.url).pathname}`;
+  }
+  const name = (request.headers['x-amz-target'] ?? '').split('.').pop();
+  let input: any = {};
+  try {
+    input = JSON.parse(request.body || '{}');
+  } catch {
+    // The operation name is enough.
+  }
+  const what =
+    input.imageIds?.[0]?.imageTag ??
+    input.imageId?.imageTag ??
+    input.filter?.tagStatus;
+  return `ecr ${name}${what ? ` ${what}` : ''}`;
 }
 
 function json(value: unknown, status = 200): FakeResponse {

@@ -56,6 +56,7 @@ import {
   JenkinsClient,
   JenkinsRunStages,
   SonarQubeClient,
+  toSeverity,
   TrivyReport,
 } from '@slipway/plugin-delivery-node';
 import { CoalescingCache } from './CoalescingCache';
@@ -81,6 +82,21 @@ const TRIVY_REPORT = 'trivy-report.json';
 const SHORT_SHA_LENGTH = 8;
 
 /**
+ * What the summary asks for before it knows the newest build's number and
+ * commit, in the same round as the build list: the `lastBuild` permalink's
+ * stages and Trivy report, and the newest image in ECR. Each is used only
+ * when it agrees with the build list (see `stagesFor`, `trivyFor`,
+ * `imageFor`); otherwise the build is read by number, a second round that
+ * only a build starting at that moment, a multibranch job or a re-pushed
+ * image costs.
+ */
+type FirstRound = {
+  lastStages?: Promise<JenkinsRunStages | undefined>;
+  lastTrivy?: Promise<TrivyReport | undefined>;
+  latestImage?: Promise<EcrImage | undefined>;
+};
+
+/**
  * Reads an entity's delivery data from Jenkins, SonarQube, Trivy reports,
  * Argo CD and ECR: every source in parallel, each upstream answer cached and
  * coalesced, one source's failure kept to that source.
@@ -91,12 +107,15 @@ export class DeliveryService {
   /** One result per source; never throws for an upstream failure. */
   async getSummary(entity: Entity): Promise<DeliverySummaryResponse> {
     const entityRef = stringifyEntityRef(entity);
+    const round = this.firstRound(entity);
     const [jenkins, sonarqube, trivy, argocd, ecr] = await Promise.all([
-      this.source(entityRef, 'jenkins', () => this.jenkinsSource(entity)),
+      this.source(entityRef, 'jenkins', () =>
+        this.jenkinsSource(entity, round),
+      ),
       this.source(entityRef, 'sonarqube', () => this.sonarQubeSource(entity)),
-      this.source(entityRef, 'trivy', () => this.trivySource(entity)),
+      this.source(entityRef, 'trivy', () => this.trivySource(entity, round)),
       this.source(entityRef, 'argocd', () => this.argoCdSource(entity)),
-      this.source(entityRef, 'ecr', () => this.ecrSource(entity)),
+      this.source(entityRef, 'ecr', () => this.ecrSource(entity, round)),
     ]);
     return { entityRef, jenkins, sonarqube, trivy, argocd, ecr };
   }
@@ -156,12 +175,37 @@ export class DeliveryService {
 
   // ---------------------------------------------------------------- sources
 
-  private async jenkinsSource(entity: Entity): Promise<JenkinsSourceData> {
+  /**
+   * Starts the permalink and newest-image reads. Failures are left to the
+   * sources: a read that fails here only means the fallback is used.
+   */
+  private firstRound(entity: Entity): FirstRound {
+    const jenkins = this.optionalSync(() => this.resolveJenkins(entity));
+    const ecrRef = this.optionalSync(() => getEcrRepositoryReference(entity));
+    const quiet = <T>(promise: Promise<T>): Promise<T | undefined> =>
+      promise.catch(() => undefined);
+    return {
+      ...(jenkins
+        ? {
+            lastStages: quiet(this.lastBuildStages(jenkins)),
+            lastTrivy: quiet(this.lastBuildTrivyReport(jenkins)),
+          }
+        : {}),
+      ...(ecrRef
+        ? { latestImage: quiet(this.latestPushedImage(ecrTarget(ecrRef))) }
+        : {}),
+    };
+  }
+
+  private async jenkinsSource(
+    entity: Entity,
+    round: FirstRound = {},
+  ): Promise<JenkinsSourceData> {
     const jenkins = this.resolveJenkins(entity);
     const list = await this.listBuilds(jenkins, SUMMARY_BUILDS);
     const latest = list.builds[0];
     const [latestRun] = latest
-      ? await this.toRuns(entity, jenkins, { ...list, builds: [latest] })
+      ? await this.toRuns(entity, jenkins, { ...list, builds: [latest] }, round)
       : [];
     return {
       instance: jenkins.client.instanceName,
@@ -177,7 +221,10 @@ export class DeliveryService {
     return { ...report, instance: sonar.client.instanceName };
   }
 
-  private async trivySource(entity: Entity): Promise<TrivySourceData> {
+  private async trivySource(
+    entity: Entity,
+    round: FirstRound = {},
+  ): Promise<TrivySourceData> {
     const ref = getJenkinsJobReference(entity);
     if (!ref) {
       throw new NotConfigured(
@@ -196,7 +243,10 @@ export class DeliveryService {
         )}" archived ${TRIVY_REPORT}; archive it in the Jenkinsfile (archiveArtifacts '${TRIVY_REPORT}')`,
       );
     }
-    const report = await this.trivyReportOf(jenkins, build);
+    const report =
+      build === list.builds[0]
+        ? await this.trivyFor(jenkins, build, round)
+        : await this.trivyReportOf(jenkins, build);
     if (!report) {
       throw new NotConfigured(
         `Run #${build.number} lists ${TRIVY_REPORT} but Jenkins does not serve it; check the build's artifacts`,
@@ -213,7 +263,10 @@ export class DeliveryService {
     };
   }
 
-  private async ecrSource(entity: Entity): Promise<EcrSourceData> {
+  private async ecrSource(
+    entity: Entity,
+    round: FirstRound = {},
+  ): Promise<EcrSourceData> {
     const ref = getEcrRepositoryReference(entity);
     if (!ref) {
       throw new NotConfigured(
@@ -223,7 +276,7 @@ export class DeliveryService {
     const target = ecrTarget(ref);
     const [repository, latestImage] = await Promise.all([
       this.repository(target),
-      this.latestImage(entity, ref),
+      this.latestImage(entity, ref, round),
     ]);
     return {
       repositoryName: repository.repositoryName,
@@ -241,6 +294,7 @@ export class DeliveryService {
   private async latestImage(
     entity: Entity,
     ref: EcrRepositoryReference,
+    round: FirstRound,
   ): Promise<EcrSourceData['latestImage']> {
     let builds: JenkinsBuild[];
     try {
@@ -257,16 +311,21 @@ export class DeliveryService {
     }
     const tag = shortSha(build.commit.sha);
     const target = ecrTarget(ref);
-    const [image, scan] = await Promise.all([
-      this.imageByTag(target, tag),
-      this.scanByTag(target, tag).catch(() => undefined),
-    ]);
+    const image = await this.imageFor(target, tag, round);
     if (!image) {
       return undefined;
     }
+    // Basic scanning's summary has every count the findings would give (its
+    // findings carry no fixed versions); enhanced scanning needs the findings.
+    const scan =
+      basicScanSummary(ref, tag, image) ??
+      (await this.scanByTag(target, tag).then(
+        found => (found ? summarize(found) : undefined),
+        () => undefined,
+      ));
     return {
       ...this.imageInfo(ref, tag, image),
-      ...(scan ? { scan: summarize(scan) } : {}),
+      ...(scan ? { scan } : {}),
     };
   }
 
@@ -276,6 +335,7 @@ export class DeliveryService {
     entity: Entity,
     jenkins: ResolvedJenkins,
     list: JenkinsBuildList,
+    round: FirstRound = {},
   ): Promise<PipelineRun[]> {
     const [apps, quality] = await Promise.all([
       this.optional(entity, 'argocd', async () => {
@@ -294,6 +354,8 @@ export class DeliveryService {
           ecrRef,
           quality: index === 0 ? quality : undefined,
           dashboardUrl: quality?.dashboardUrl,
+          // The permalink reads stand for the newest build only.
+          round: index === 0 ? round : {},
         }),
       ),
     );
@@ -311,21 +373,22 @@ export class DeliveryService {
       ecrRef?: EcrRepositoryReference;
       quality?: QualityReport;
       dashboardUrl?: string;
+      round?: FirstRound;
     },
   ): Promise<PipelineRun> {
     const tag = build.commit ? shortSha(build.commit.sha) : undefined;
-    const { ecrRef } = context;
+    const { ecrRef, round = {} } = context;
     const [stages, trivy, image] = await Promise.all([
-      this.stagesOf(jenkins, build).catch(error => {
+      this.stagesFor(jenkins, build, round).catch(error => {
         this.logSourceError(entity, 'jenkins', error);
         return undefined;
       }),
-      this.trivyReportOf(jenkins, build).catch(error => {
+      this.trivyFor(jenkins, build, round).catch(error => {
         this.logSourceError(entity, 'trivy', error);
         return undefined;
       }),
       ecrRef && tag
-        ? this.imageByTag(ecrTarget(ecrRef), tag).catch(error => {
+        ? this.imageFor(ecrTarget(ecrRef), tag, round).catch(error => {
             this.logSourceError(entity, 'ecr', error);
             return undefined;
           })
@@ -409,6 +472,74 @@ export class DeliveryService {
     };
   }
 
+  // ------------------------------------------- first-round reads, checked
+
+  /**
+   * The build's stages: the `lastBuild` permalink's when it resolved to this
+   * build (`describe.id` is the number it resolved to), else read by number.
+   */
+  private async stagesFor(
+    jenkins: ResolvedJenkins,
+    build: JenkinsBuild,
+    round: FirstRound,
+  ): Promise<JenkinsRunStages | undefined> {
+    if (round.lastStages && isAnnotatedJob(jenkins, build)) {
+      const stages = await round.lastStages;
+      if (stages && stages.id === String(build.number)) {
+        return stages;
+      }
+    }
+    return this.stagesOf(jenkins, build);
+  }
+
+  /**
+   * The build's Trivy report: the `lastBuild` permalink's when it belongs to
+   * this build, else read by number. A permalink answer does not name its
+   * build; the report's image tag does (the commit's short sha), and when it
+   * has none, the stages read at the same moment must have resolved to this
+   * build.
+   */
+  private async trivyFor(
+    jenkins: ResolvedJenkins,
+    build: JenkinsBuild,
+    round: FirstRound,
+  ): Promise<TrivyReport | undefined> {
+    const artifact = trivyArtifactOf(build);
+    if (!artifact) {
+      return undefined;
+    }
+    if (
+      round.lastTrivy &&
+      artifact.relativePath === TRIVY_REPORT &&
+      isAnnotatedJob(jenkins, build)
+    ) {
+      const [report, stages] = await Promise.all([
+        round.lastTrivy,
+        round.lastStages,
+      ]);
+      if (report && reportBelongsTo(report, build, stages)) {
+        return report;
+      }
+    }
+    return this.trivyReportOf(jenkins, build);
+  }
+
+  /**
+   * The image with a tag: the repository's newest image when it has the tag
+   * (the usual case: the newest run pushed last), else looked up by tag.
+   */
+  private async imageFor(
+    target: EcrRepositoryTarget,
+    tag: string,
+    round: FirstRound,
+  ): Promise<EcrImage | undefined> {
+    const latest = await round.latestImage;
+    if (latest?.tags.includes(tag)) {
+      return latest;
+    }
+    return this.imageByTag(target, tag);
+  }
+
   private async trivyReportOf(
     jenkins: ResolvedJenkins,
     build: JenkinsBuild,
@@ -467,6 +598,53 @@ export class DeliveryService {
     return this.cached(
       ['jenkins', jenkins.client.instanceName, 'build', jobPath, number],
       () => jenkins.client.getBuild(jobPath, number),
+    );
+  }
+
+  // Permalink answers change when a build starts: cached like the build list
+  // they are checked against, never under a build number.
+  private lastBuildStages(
+    jenkins: ResolvedJenkins,
+  ): Promise<JenkinsRunStages | undefined> {
+    const { client, ref } = jenkins;
+    return this.cached(
+      ['jenkins', client.instanceName, 'stages', ref.jobPath, 'lastBuild'],
+      async () => {
+        try {
+          return await client.getRunStages(ref.jobPath, 'lastBuild');
+        } catch (error) {
+          // No build yet, not a Pipeline, or a multibranch job.
+          if (isUpstreamError(error, 'not-found')) {
+            return undefined;
+          }
+          throw error;
+        }
+      },
+    );
+  }
+
+  private lastBuildTrivyReport(
+    jenkins: ResolvedJenkins,
+  ): Promise<TrivyReport | undefined> {
+    const { client, ref } = jenkins;
+    return this.cached(
+      ['jenkins', client.instanceName, 'trivy', ref.jobPath, 'lastBuild'],
+      () => client.getTrivyReport(ref.jobPath, 'lastBuild'),
+    );
+  }
+
+  private latestPushedImage(
+    target: EcrRepositoryTarget,
+  ): Promise<EcrImage | undefined> {
+    return this.cached(
+      [
+        'ecr',
+        target.accountId,
+        target.region,
+        'latest-image',
+        target.repositoryName,
+      ],
+      () => this.options.clients.ecr.describeLatestImage(target),
     );
   }
 
@@ -778,6 +956,71 @@ type ArgoApp = { info: DeploymentInfo };
 
 function shortSha(sha: string): string {
   return sha.slice(0, SHORT_SHA_LENGTH);
+}
+
+/** Whether the build belongs to the annotated job itself (not a branch job). */
+function isAnnotatedJob(jenkins: ResolvedJenkins, build: JenkinsBuild) {
+  const annotated = jenkins.ref.jobPath;
+  return (
+    build.jobPath.length === annotated.length &&
+    build.jobPath.every((segment, i) => segment === annotated[i])
+  );
+}
+
+/**
+ * Whether a report read through the `lastBuild` permalink is this build's.
+ * A commit-like image tag decides; without one, the stages read in the same
+ * round must have resolved to this build.
+ */
+function reportBelongsTo(
+  report: TrivyReport,
+  build: JenkinsBuild,
+  stages: JenkinsRunStages | undefined,
+): boolean {
+  const tag = imageTag(report.artifactName ?? '');
+  if (tag && /^[0-9a-f]{7,40}$/.test(tag)) {
+    return build.commit !== undefined && build.commit.sha.startsWith(tag);
+  }
+  return stages?.id === String(build.number);
+}
+
+/**
+ * The scan counts of a basic (Clair) scan from the image's own summary: its
+ * findings carry no fixed version, so nothing is fixable, exactly what the
+ * findings would give. Undefined for enhanced scanning (status `ACTIVE`, …),
+ * whose fixable counts need the findings.
+ */
+function basicScanSummary(
+  ref: EcrRepositoryReference,
+  tag: string,
+  image: EcrImage,
+): VulnerabilitySummary | undefined {
+  if (image.scanStatus !== 'COMPLETE' || !image.findingSeverityCounts) {
+    return undefined;
+  }
+  const counts = zeroSeverityCounts();
+  let total = 0;
+  for (const [severity, count] of Object.entries(image.findingSeverityCounts)) {
+    if (Number.isInteger(count) && count > 0) {
+      counts[toSeverity(severity)] += count;
+      total += count;
+    }
+  }
+  return {
+    source: 'ecr',
+    artifactName: `${ref.repositoryName}:${tag}`,
+    ...(image.digest ? { digest: image.digest } : {}),
+    ...(image.scanCompletedAt ? { scannedAt: image.scanCompletedAt } : {}),
+    counts,
+    fixable: zeroSeverityCounts(),
+    total,
+  };
+}
+
+function zeroSeverityCounts(): VulnerabilitySummary['counts'] {
+  return Object.fromEntries(
+    VULNERABILITY_SEVERITIES.map(severity => [severity, 0]),
+  ) as VulnerabilitySummary['counts'];
 }
 
 function trivyArtifactOf(build: JenkinsBuild) {
