@@ -27,22 +27,16 @@ export default defineConfig({
   expect: { timeout: 30_000 },
 
   // One portal serves every test; start it unless one is already running.
-  webServer: [
-    {
-      command: 'yarn start',
-      url: 'http://localhost:3000',
-      reuseExistingServer: !process.env.CI,
-      timeout: 300_000,
-      stdout: 'pipe',
-      stderr: 'pipe',
-    },
-    {
-      command: 'true',
-      url: 'http://localhost:7007/.backstage/health/v1/readiness',
-      reuseExistingServer: true,
-      timeout: 300_000,
-    },
-  ],
+  // Ready when the backend is; the frontend dev server holds requests until
+  // its bundle is built.
+  webServer: {
+    command: 'yarn start',
+    url: 'http://127.0.0.1:7007/.backstage/health/v1/readiness',
+    reuseExistingServer: !process.env.CI,
+    timeout: 300_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
 
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,

@@ -54,4 +54,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // Slipway
 backend.add(import('@slipway/plugin-delivery-backend'));
 
+// Roadie's Argo CD backend, for its overview and history cards on the
+// Delivery tab; it reads the same `argocd` config block as Slipway
+backend.add(import('@roadiehq/backstage-plugin-argo-cd-backend'));
+
 backend.start();

@@ -11,7 +11,7 @@ export const entityDeliveryContent = EntityContentBlueprint.make({
   params: {
     path: 'delivery',
     title: 'Delivery',
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     loader: () =>
       import('./components/DeliveryContent').then(m =>
         // Roadie's Argo CD cards are legacy component extensions.
