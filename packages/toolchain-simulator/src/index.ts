@@ -9,4 +9,9 @@ export type { RunningSimulator } from './startSimulator';
 export { DEFAULT_CREDENTIALS, DEFAULT_PORTS } from './types';
 export type { SimulatorCredentials, SimulatorOptions, ToolName } from './types';
 export { SEED_COMPONENTS, SEED_WEBHOOK_TOKEN } from './seed/seed';
-export { STAGES, CI_SKIP } from './pipeline/PipelineRunner';
+export { STAGES } from './pipeline/PipelineRunner';
+export {
+  IMAGE_TAG_LENGTH,
+  PIPELINE_BUMP_MARKER,
+  PIPELINE_BUMP_TRAILER,
+} from './pipeline/markers';

@@ -130,7 +130,7 @@ describe('tools against the seeded simulator', () => {
       ).code,
     ).toBe(0);
     const log = await runGit(dir, ['log', '--format=%s', '-n', '2']);
-    expect(log.stdout).toMatch(/\[ci skip\]/);
+    expect(log.stdout).toMatch(/\[pipeline-bump\]/);
     await fs.writeFile(path.join(dir, 'docs.md'), 'hello\n');
     await runGit(dir, ['add', '-A']);
     await runGit(dir, ['commit', '-m', 'docs: hello']);

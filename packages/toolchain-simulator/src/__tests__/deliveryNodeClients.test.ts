@@ -109,7 +109,7 @@ describe('@slipway/plugin-delivery-node clients against the simulator', () => {
     };
     const latest: any = await ecr.describeLatestImage(target);
     expect(latest).toBeDefined();
-    const tag = JSON.stringify(latest).match(/"([0-9a-f]{7})"/)?.[1];
+    const tag = JSON.stringify(latest).match(/"([0-9a-f]{8})"/)?.[1];
     expect(tag).toBeDefined();
     const findings = await ecr.getImageScanFindings(target, { tag: tag! });
     expect(findings).toBeDefined();

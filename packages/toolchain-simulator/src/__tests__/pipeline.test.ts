@@ -216,7 +216,7 @@ describe('push-triggered pipeline', () => {
     expect(report.ArtifactName).toBe(
       `123456789012.dkr.ecr.eu-west-1.amazonaws.com/cart-api:${sha.slice(
         0,
-        7,
+        8,
       )}`,
     );
 
@@ -233,14 +233,14 @@ describe('push-triggered pipeline', () => {
     expect(gate.projectStatus.status).toBe('OK');
     expect(
       sim.tools.ecr.repositories.get('cart-api')!.images[0].imageTags,
-    ).toEqual([sha.slice(0, 7)]);
+    ).toEqual([sha.slice(0, 8)]);
 
     // The bump commit is on main, marked, and did not start another build.
     const commits = await (
       await gl(`/projects/${project.id}/repository/commits?ref_name=main`)
     ).json();
     expect(commits[0].title).toBe(
-      `chore(deploy): cart-api image ${sha.slice(0, 7)} [ci skip]`,
+      `chore(deploy): cart-api image ${sha.slice(0, 8)} [pipeline-bump]`,
     );
     expect(commits[1].id).toBe(sha);
     const values = await (
@@ -249,7 +249,7 @@ describe('push-triggered pipeline', () => {
       )
     ).text();
     expect(values).toContain(
-      `  tag: "${sha.slice(0, 7)}" # bumped by the pipeline`,
+      `  tag: "${sha.slice(0, 8)}" # bumped by the pipeline`,
     );
     const job = await (
       await jenkins('/job/services/job/cart-api/api/json?tree=builds[number]')
@@ -268,7 +268,7 @@ describe('push-triggered pipeline', () => {
     expect(app.status.summary.images).toEqual([
       `123456789012.dkr.ecr.eu-west-1.amazonaws.com/cart-api:${sha.slice(
         0,
-        7,
+        8,
       )}`,
     ]);
     const meta = await (
@@ -433,7 +433,7 @@ describe('push-triggered pipeline', () => {
       expect(job.builds.every(b => b.result === 'SUCCESS')).toBe(true);
       const full = projects[i].path_with_namespace;
       const log = await sim.tools.gitlab.repos.log(full, 'main', 50);
-      const bumps = log.filter(c => c.message.includes('[ci skip]'));
+      const bumps = log.filter(c => c.message.includes('[pipeline-bump]'));
       expect(bumps).toHaveLength(2);
       expect(sim.tools.ecr.repositories.get(name)!.images).toHaveLength(2);
       const app = sim.tools.argocd.applications.get(name)!;

@@ -151,7 +151,7 @@ describe('ECR simulator with the AWS SDK', () => {
     );
     expect(images.imageDetails!.length).toBeGreaterThanOrEqual(5);
     const latest = images.imageDetails![0];
-    expect(latest.imageTags![0]).toMatch(/^[0-9a-f]{7}$/);
+    expect(latest.imageTags![0]).toMatch(/^[0-9a-f]{8}$/);
     expect(latest.imageDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(latest.imageScanStatus?.status).toBe('COMPLETE');
 

@@ -13,6 +13,10 @@ import {
   sendText,
 } from '../http';
 import { applyTree, parseTree, TreeSyntaxError } from './tree';
+import {
+  PIPELINE_BUMP_MARKER,
+  PIPELINE_BUMP_TRAILER,
+} from '../pipeline/markers';
 
 export const JENKINS_VERSION = '2.479.3';
 
@@ -600,12 +604,12 @@ export class JenkinsSimulator {
     const head =
       (payload.commits as any[] | undefined)?.find(c => c.id === after) ??
       (payload.commits as any[] | undefined)?.slice(-1)[0];
-    if (head && /\[(ci[- ]skip|skip ci)\]/i.test(String(head.message ?? ''))) {
+    if (head && isPipelineBump(String(head.message ?? ''))) {
       this.log(
         `jenkins: ${jobPath} skipped push ${after.slice(
           0,
           8,
-        )} marked [ci skip]`,
+        )} marked as the pipeline's own bump commit`,
       );
       sendText(res, 200, '');
       return;
@@ -1125,4 +1129,16 @@ export function pipelineConfigXml(options: {
   <disabled>false</disabled>
 </flow-definition>
 `;
+}
+
+/**
+ * The skeleton's Jenkinsfile stops a build whose commit carries the bump
+ * trailer; `[ci skip]` is what the GitLab plugin users often add by hand.
+ */
+function isPipelineBump(message: string): boolean {
+  return (
+    message.split('\n').some(line => line.trim() === PIPELINE_BUMP_TRAILER) ||
+    message.includes(PIPELINE_BUMP_MARKER) ||
+    /\[(ci[- ]skip|skip ci)\]/i.test(message)
+  );
 }

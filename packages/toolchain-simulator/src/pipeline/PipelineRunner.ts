@@ -19,6 +19,11 @@ import type {
   JenkinsSimulator,
   JenkinsStage,
 } from '../jenkins/JenkinsSimulator';
+import {
+  IMAGE_TAG_LENGTH,
+  PIPELINE_BUMP_MARKER,
+  PIPELINE_BUMP_TRAILER,
+} from './markers';
 import type { SonarQubeSimulator } from '../sonarqube/SonarQubeSimulator';
 import type { EcrSimulator } from '../ecr/EcrSimulator';
 import type {
@@ -41,7 +46,7 @@ export const STAGES: [string, number][] = [
 ];
 
 /** Marker the pipeline puts in its own commits so they do not build again. */
-export const CI_SKIP = '[ci skip]';
+
 export const PIPELINE_AUTHOR = {
   name: 'Jenkins',
   email: 'jenkins@slipway.example',
@@ -172,7 +177,7 @@ export class PipelineRunner {
           previous ? 20 : 1,
         );
         build.changes = commits
-          .filter(c => !c.message.includes(CI_SKIP))
+          .filter(c => !c.message.includes(PIPELINE_BUMP_MARKER))
           .reverse()
           .map(c => ({
             commitId: c.sha,
@@ -238,7 +243,7 @@ export class PipelineRunner {
         }
       },
       'Build image': async () => {
-        ctx.imageTag = ctx.sha!.slice(0, 7);
+        ctx.imageTag = ctx.sha!.slice(0, IMAGE_TAG_LENGTH);
         ctx.imageDigest = `sha256:${sha256Hex(
           `${this.seed}:image:${component}:${ctx.sha}`,
         )}`;
@@ -335,7 +340,7 @@ export class PipelineRunner {
             return changes;
           },
           {
-            message: `chore(deploy): ${component} image ${ctx.imageTag} ${CI_SKIP}\n\nBuilt by ${fullName} #${build.number}.`,
+            message: `chore(deploy): ${component} image ${ctx.imageTag} ${PIPELINE_BUMP_MARKER}\n\nBuilt by ${fullName} #${build.number}.\n\n${PIPELINE_BUMP_TRAILER}`,
             author: PIPELINE_AUTHOR,
             date: new Date(clock.now()),
           },

@@ -330,7 +330,7 @@ spec:
     'chart/values.yaml': `replicaCount: 2\nimage:\n  repository: ${imageRepository}\n  tag: "latest"\n  pullPolicy: IfNotPresent\nservice:\n  port: 8080\n`,
     'chart/values-production.yaml': `# Production overrides; the pipeline bumps image.tag here.\nreplicaCount: 3\nimage:\n  tag: "initial" # set by the pipeline\n`,
     'CHANGELOG.md': '# Changelog\n',
-    'scripts/bump-image-tag.sh': `#!/bin/sh\n# Sets image.tag in the values files; the commit is marked [ci skip].\nset -eu\n`,
+    'scripts/bump-image-tag.sh': `#!/bin/sh\n# Sets image.tag in the values files; the commit is marked [pipeline-bump].\nset -eu\n`,
   };
   void gitUrl;
   return Object.entries(files).map(([path, content]) => ({ path, content }));
