@@ -12,10 +12,12 @@ import {
   createJenkinsJobCreateAction,
   createSonarQubeProjectCreateAction,
 } from './actions';
+import { createCatalogInfoMergeAction } from './actions/catalogInfoMerge';
 
 /**
  * The scaffolder actions of the Slipway delivery road: ECR repository,
- * Argo CD application, Jenkins job, SonarQube project and GitLab webhook.
+ * Argo CD application, Jenkins job, SonarQube project and GitLab webhook,
+ * and the catalog-info.yaml merge that onboards an existing service.
  *
  * @public
  */
@@ -44,6 +46,7 @@ export const scaffolderModuleDelivery = createBackendModule({
           }),
           createGitLabWebhookCreateAction({ integrations }),
           createArgoCdApplicationCreateAction({ argocd: clients.argocd }),
+          createCatalogInfoMergeAction(),
         );
       },
     });

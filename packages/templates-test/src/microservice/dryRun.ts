@@ -12,7 +12,8 @@ import { skeletonDir, templateFile } from './paths';
 /** The values a developer would enter in the form. */
 export const sampleValues = {
   name: 'payments-api',
-  description: 'Takes payments from the checkout and settles them with the bank.',
+  description:
+    'Takes payments from the checkout and settles them with the bank.',
   owner: 'group:default/payments',
   system: 'system:default/checkout',
   repoUrl: 'gitlab.example.com?owner=payments&repo=payments-api',
@@ -26,6 +27,55 @@ export const sampleValues = {
   replicas: 2,
   qualityGate: 'Sonar way',
   jenkinsFolder: 'services',
+};
+
+/**
+ * The portal config of the dry runs: one GitLab integration and one instance
+ * of every tool. The delivery actions check instance names against config
+ * even in a dry run; a dry run sends them nothing.
+ */
+export const dryRunConfig = {
+  integrations: {
+    gitlab: [
+      {
+        host: 'gitlab.example.com',
+        apiBaseUrl: 'https://gitlab.example.com/api/v4',
+        token: 'not-used-in-dry-run',
+      },
+    ],
+  },
+  jenkins: {
+    baseUrl: 'https://jenkins.example.com',
+    username: 'scaffolder',
+    apiKey: 'not-used-in-dry-run',
+  },
+  sonarqube: {
+    baseUrl: 'https://sonarqube.example.com',
+    apiKey: 'not-used-in-dry-run',
+  },
+  argocd: {
+    appLocatorMethods: [
+      {
+        type: 'config',
+        instances: [
+          {
+            name: 'argocd',
+            url: 'https://argocd.example.com',
+            token: 'not-used-in-dry-run',
+          },
+        ],
+      },
+    ],
+  },
+  aws: {
+    accounts: [
+      {
+        accountId: '123456789012',
+        accessKeyId: 'AKIAEXAMPLE000000000',
+        secretAccessKey: 'not-used-in-dry-run',
+      },
+    ],
+  },
 };
 
 export interface DryRunResult {
@@ -58,60 +108,16 @@ export async function dryRunMicroserviceTemplate(
       scaffolderGitlabModule,
       scaffolderDeliveryModule,
       catalogServiceMock.factory({ entities: [] }),
-      mockServices.rootConfig.factory({
-        data: {
-          integrations: {
-            gitlab: [
-              {
-                host: 'gitlab.example.com',
-                apiBaseUrl: 'https://gitlab.example.com/api/v4',
-                token: 'not-used-in-dry-run',
-              },
-            ],
-          },
-          // The delivery actions check instance names against config even in
-          // a dry run; a dry run sends them nothing.
-          jenkins: {
-            baseUrl: 'https://jenkins.example.com',
-            username: 'scaffolder',
-            apiKey: 'not-used-in-dry-run',
-          },
-          sonarqube: {
-            baseUrl: 'https://sonarqube.example.com',
-            apiKey: 'not-used-in-dry-run',
-          },
-          argocd: {
-            appLocatorMethods: [
-              {
-                type: 'config',
-                instances: [
-                  {
-                    name: 'argocd',
-                    url: 'https://argocd.example.com',
-                    token: 'not-used-in-dry-run',
-                  },
-                ],
-              },
-            ],
-          },
-          aws: {
-            accounts: [
-              {
-                accountId: '123456789012',
-                accessKeyId: 'AKIAEXAMPLE000000000',
-                secretAccessKey: 'not-used-in-dry-run',
-              },
-            ],
-          },
-        },
-      }),
+      mockServices.rootConfig.factory({ data: dryRunConfig }),
     ],
   });
 
   try {
     const actions = await request(server).get('/api/scaffolder/v2/actions');
     if (actions.status !== 200) {
-      throw new Error(`listing actions failed: ${actions.status} ${actions.text}`);
+      throw new Error(
+        `listing actions failed: ${actions.status} ${actions.text}`,
+      );
     }
     const installed = new Set<string>(
       actions.body.map((action: { id: string }) => action.id),
@@ -154,11 +160,15 @@ export async function dryRunMicroserviceTemplate(
   }
 }
 
-async function readDirectoryContents(
+/** The files under `root` as the dry-run endpoint takes them, under `prefix/`. */
+export async function readDirectoryContents(
   root: string,
   prefix: string,
 ): Promise<Array<{ path: string; base64Content: string }>> {
-  const entries = await fs.readdir(root, { recursive: true, withFileTypes: true });
+  const entries = await fs.readdir(root, {
+    recursive: true,
+    withFileTypes: true,
+  });
   const files = [];
   for (const entry of entries) {
     if (!entry.isFile()) continue;

@@ -1,0 +1,126 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type Entity } from '@backstage/catalog-model';
+import { startTestBackend, mockServices } from '@backstage/backend-test-utils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderGitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
+import scaffolderDeliveryModule from '@slipway/plugin-scaffolder-backend-module-delivery';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { parse as parseYaml } from 'yaml';
+import {
+  dryRunConfig,
+  readDirectoryContents,
+  type DryRunResult,
+} from '../microservice/dryRun';
+import { skeletonDir } from '../microservice/paths';
+import { onboardTemplateFile } from './paths';
+
+/** Where the template fetches the delivery files from, relative to itself. */
+export const SKELETON_URL = '../microservice/skeleton';
+/** Where a dry run finds them: beside the uploaded template. */
+const DRY_RUN_SKELETON = 'microservice/skeleton';
+
+/** The delivery choices a developer would make in the form. */
+export const deliveryValues = {
+  environment: 'staging',
+  cluster: 'in-cluster',
+  argocdProject: 'payments',
+  awsRegion: 'eu-west-1',
+  awsAccountId: '123456789012',
+  cpuRequest: '250m',
+  memoryRequest: '384Mi',
+  replicas: 2,
+  qualityGate: 'Sonar way',
+  jenkinsFolder: 'services',
+  port: 8080,
+  buildCommand: 'mvn package',
+};
+
+/**
+ * Runs templates/onboard-service through the real scaffolder backend's
+ * `POST /api/scaffolder/v2/dry-run`, with `entities` in the catalog. The
+ * repository is read by the real `fetch:plain` from GitLab's API, which the
+ * caller serves with msw (see gitlabArchive.ts).
+ *
+ * One thing differs from the portal: a dry run uploads the template into a
+ * fresh folder, so the skeleton is uploaded beside it and the one `url` that
+ * points at `../microservice/skeleton` is pointed there. The test checks that
+ * the template names exactly that URL.
+ */
+export async function dryRunOnboardTemplate(options: {
+  values: Record<string, unknown>;
+  entities: Entity[];
+}): Promise<DryRunResult & { template: any }> {
+  const template = parseYaml(await fs.readFile(onboardTemplateFile, 'utf8'));
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      scaffolderGitlabModule,
+      scaffolderDeliveryModule,
+      catalogServiceMock.factory({ entities: options.entities }),
+      mockServices.rootConfig.factory({ data: dryRunConfig }),
+    ],
+  });
+
+  const steps: Array<{ id: string; action: string; input?: any }> =
+    template.spec.steps;
+  const skeletonSteps = steps.filter(s => s.input?.url === SKELETON_URL);
+  if (skeletonSteps.length !== 1) {
+    throw new Error(
+      `expected one step fetching ${SKELETON_URL}, found ${skeletonSteps.length}`,
+    );
+  }
+  const runnable = structuredClone(template);
+  for (const step of runnable.spec.steps) {
+    if (step.input?.url === SKELETON_URL) {
+      step.input.url = `./${DRY_RUN_SKELETON}`;
+    }
+  }
+
+  const response = await request(server)
+    .post('/api/scaffolder/v2/dry-run')
+    .send({
+      template: runnable,
+      values: options.values,
+      directoryContents: await readDirectoryContents(
+        skeletonDir,
+        DRY_RUN_SKELETON,
+      ),
+    });
+  if (response.status !== 200) {
+    throw new Error(
+      `dry run failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
+  }
+
+  const files = new Map<string, Buffer>();
+  for (const file of response.body.directoryContents) {
+    files.set(file.path, Buffer.from(file.base64Content, 'base64'));
+  }
+  const log: string[] = response.body.log.map(
+    (entry: { body: { message: string } }) => entry.body.message,
+  );
+  return {
+    template,
+    files,
+    output: response.body.output,
+    omittedSteps: [],
+    executedSteps: steps.map(step => step.id),
+    log,
+  };
+}
+
+/** The files of the merge request: what the template left in `repository/`. */
+export function repositoryFiles(files: Map<string, Buffer>) {
+  const result = new Map<string, string>();
+  for (const [file, content] of files) {
+    if (file.startsWith('repository/')) {
+      result.set(
+        path.posix.relative('repository', file),
+        content.toString('utf8'),
+      );
+    }
+  }
+  return result;
+}
