@@ -455,6 +455,45 @@ describe('GET /v1/entities/:namespace/:kind/:name/summary', () => {
     },
   );
 
+  describe('reused for a few seconds', () => {
+    it('serves the same body with an ETag, and 304 to a client that has it', async () => {
+      const { get, server } = await startBackend();
+      const first = await get('default/component/payments-api/summary');
+      const calls = fake.requests.length;
+      const second = await get('default/component/payments-api/summary');
+      expect(second.text).toBe(first.text);
+      expect(second.headers['content-type']).toMatch(/^application\/json/);
+      expect(second.headers.etag).toMatch(/^W\/"/);
+      expect(fake.requests.length).toBe(calls);
+      const notModified = await request(server)
+        .get('/api/delivery/v1/entities/default/component/payments-api/summary')
+        .set('If-None-Match', second.headers.etag);
+      expect(notModified.status).toBe(304);
+    });
+
+    it('does not keep a summary in which a source failed', async () => {
+      failures.set('sonarqube', '401');
+      const { get } = await startBackend();
+      const failed = await get('default/component/payments-api/summary');
+      expect(failed.body.sonarqube.status).toBe('error');
+      failures.clear();
+      const recovered = await get('default/component/payments-api/summary');
+      expect(recovered.body.sonarqube.status).toBe('ok');
+    });
+
+    it("recomputes the summary when the entity's annotations change", async () => {
+      const entity = component('payments-api', { ...ANNOTATIONS });
+      const { get } = await startBackend([entity]);
+      const before = await get('default/component/payments-api/summary');
+      expect(before.body.ecr.status).toBe('ok');
+      delete entity.metadata.annotations![
+        'aws.amazon.com/aws-ecr-repository-arn'
+      ];
+      const after = await get('default/component/payments-api/summary');
+      expect(after.body.ecr.status).toBe('not-configured');
+    });
+  });
+
   describe('in one round of upstream calls', () => {
     const JOB = '/ci/job/services/job/payments-api';
     const operations = () =>
@@ -744,6 +783,18 @@ describe('access', () => {
       'No entity component:default/payments-api found; check the kind, namespace and name',
     );
     expect(seenUrls).toEqual([]);
+  });
+
+  it('checks visibility on every request, even when the summary is reused', async () => {
+    const { get } = await startBackend();
+    const seen = await get('default/component/payments-api/summary');
+    expect(seen.status).toBe(200);
+    const hidden = await get(
+      'default/component/payments-api/summary',
+      mockCredentials.user.header(OUTSIDER),
+    );
+    expect(hidden.status).toBe(404);
+    expect(hidden.text).not.toContain('jenkins');
   });
 
   it('answers 401 to unauthenticated calls', async () => {

@@ -49,6 +49,7 @@ export const deliveryPlugin = createBackendPlugin({
           logger,
           redact: createRedactor(readConfiguredSecrets(config)),
           gitlabBaseUrl: settings.gitlabBaseUrl,
+          summaryTtlMs: settings.summaryTtlMs,
         });
         httpRouter.use(await createRouter({ httpAuth, catalog, delivery }));
       },

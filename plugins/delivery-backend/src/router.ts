@@ -38,7 +38,9 @@ export async function createRouter(options: {
     '/v1/entities/:namespace/:kind/:name/summary',
     async (req, res) => {
       const entity = await loadEntity(req);
-      res.json(await delivery.getSummary(entity));
+      const { body, etag } = await delivery.getSummaryBody(entity);
+      // Express answers 304 itself when If-None-Match matches the ETag.
+      res.set('ETag', etag).type('json').send(body);
     },
   );
 

@@ -61,6 +61,7 @@ import {
 } from '@slipway/plugin-delivery-node';
 import { CoalescingCache } from './CoalescingCache';
 import { NotConfigured } from './NotConfigured';
+import { SerializedBody, SummaryBodyCache } from './SummaryBodyCache';
 
 /**
  * Options of {@link DeliveryService}.
@@ -73,8 +74,11 @@ export type DeliveryServiceOptions = {
   redact: (text: string) => string;
   /** The GitLab web URL, for commit links. */
   gitlabBaseUrl?: string;
+  /** How long a serialised summary is reused; 0 turns it off. */
+  summaryTtlMs?: number;
 };
 
+const SOURCES = ['jenkins', 'sonarqube', 'trivy', 'argocd', 'ecr'] as const;
 /** How many recent builds the summary reads (to find the latest report). */
 const SUMMARY_BUILDS = 5;
 const TRIVY_REPORT = 'trivy-report.json';
@@ -102,7 +106,28 @@ type FirstRound = {
  * coalesced, one source's failure kept to that source.
  */
 export class DeliveryService {
-  constructor(private readonly options: DeliveryServiceOptions) {}
+  private readonly summaries: SummaryBodyCache;
+
+  constructor(private readonly options: DeliveryServiceOptions) {
+    this.summaries = new SummaryBodyCache(options.summaryTtlMs ?? 0);
+  }
+
+  /**
+   * The summary, serialised, reused for a few seconds per entity (its ref and
+   * annotations): the caller must have read the entity with their own
+   * credentials first.
+   */
+  async getSummaryBody(entity: Entity): Promise<SerializedBody> {
+    const key = JSON.stringify([
+      stringifyEntityRef(entity),
+      entity.metadata.annotations ?? {},
+    ]);
+    return this.summaries.get(key, async () => {
+      const summary = await this.getSummary(entity);
+      const failed = SOURCES.some(s => summary[s].status === 'error');
+      return { value: summary, keep: !failed };
+    });
+  }
 
   /** One result per source; never throws for an upstream failure. */
   async getSummary(entity: Entity): Promise<DeliverySummaryResponse> {

@@ -7,11 +7,17 @@ import { InputError } from '@backstage/errors';
 export type DeliveryBackendConfig = {
   /** How long upstream answers are cached; 0 turns caching off. */
   cacheTtlMs: number;
+  /**
+   * How long a serialised summary is reused in this process: the upstream
+   * TTL, at most 5 s, so the summary is never much older than its answers.
+   */
+  summaryTtlMs: number;
   /** The GitLab web URL for commit links, from `integrations.gitlab`. */
   gitlabBaseUrl?: string;
 };
 
 const DEFAULT_TTL_SECONDS = 30;
+const MAX_SUMMARY_TTL_MS = 5000;
 
 /** Reads `delivery.cache.ttlSeconds` and the GitLab integration's web URL. */
 export function readDeliveryBackendConfig(
@@ -24,8 +30,10 @@ export function readDeliveryBackendConfig(
       `Invalid config at '${key}': use a number of seconds, 0 or more (0 turns caching off)`,
     );
   }
+  const cacheTtlMs = Math.round(ttlSeconds * 1000);
   return {
-    cacheTtlMs: Math.round(ttlSeconds * 1000),
+    cacheTtlMs,
+    summaryTtlMs: Math.min(cacheTtlMs, MAX_SUMMARY_TTL_MS),
     gitlabBaseUrl: readGitLabBaseUrl(config),
   };
 }
