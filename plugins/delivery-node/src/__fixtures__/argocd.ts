@@ -136,6 +136,16 @@ export const notFound = {
   message: 'applications.argoproj.io "payments-api-dev" not found',
 };
 
+/**
+ * What Argo CD answers for an application that does not exist, or that the
+ * account may not see: the same 403, so that names cannot be probed.
+ */
+export const permissionDenied = {
+  error: 'permission denied',
+  code: 7,
+  message: 'permission denied',
+};
+
 export const specDiffers = {
   error:
     'existing application spec is different, use upsert flag to force update',

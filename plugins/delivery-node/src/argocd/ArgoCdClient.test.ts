@@ -8,6 +8,7 @@ import {
   ARGOCD_BASE_URL,
   emptyApplicationList,
   notFound,
+  permissionDenied,
   revisionMetadata,
   specDiffers,
 } from '../__fixtures__/argocd';
@@ -165,6 +166,28 @@ describe('ArgoCdClient', () => {
       ),
     );
     expect(await client.findApplication('payments-api-dev')).toBeUndefined();
+  });
+
+  it('finds no application when Argo CD hides a missing one behind permission denied', async () => {
+    server.use(
+      http.get(`${ARGOCD_BASE_URL}/api/v1/applications/payments-api-dev`, () =>
+        HttpResponse.json(permissionDenied, { status: 403 }),
+      ),
+    );
+    expect(await client.findApplication('payments-api-dev')).toBeUndefined();
+  });
+
+  it('still reports other authentication failures when finding an application', async () => {
+    server.use(
+      http.get(`${ARGOCD_BASE_URL}/api/v1/applications/payments-api-dev`, () =>
+        HttpResponse.json({ error: 'invalid session' }, { status: 401 }),
+      ),
+    );
+    await expect(
+      client.findApplication('payments-api-dev'),
+    ).rejects.toMatchObject({
+      name: 'UpstreamAuthenticationError',
+    });
   });
 
   it('creates with upsert and returns the stored application', async () => {

@@ -220,7 +220,12 @@ export class ArgoCdClient {
     return this.toApplication(await this.json(request), request);
   }
 
-  /** One application, or undefined when it does not exist. */
+  /**
+   * One application, or undefined when it does not exist. Argo CD answers a
+   * missing application with 403 "permission denied" (so that names cannot be
+   * probed), like one the account may not see; both count as absent here, and
+   * a create that follows reports a real lack of permission.
+   */
   async findApplication(
     name: string,
     options: { appNamespace?: string } = {},
@@ -228,7 +233,10 @@ export class ArgoCdClient {
     try {
       return await this.getApplication(name, options);
     } catch (error) {
-      if (isUpstreamError(error, 'not-found')) {
+      if (
+        isUpstreamError(error, 'not-found') ||
+        (isUpstreamError(error, 'authentication') && error.status === 403)
+      ) {
         return undefined;
       }
       throw error;
