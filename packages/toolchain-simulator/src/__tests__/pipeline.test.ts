@@ -385,6 +385,65 @@ describe('push-triggered pipeline', () => {
     expect(severities).toContain('CRITICAL');
   });
 
+  it('builds a multibranch job through the GitLab Branch Source endpoint', async () => {
+    // What jenkins:job:create makes for kind: multibranch, and the hook
+    // gitlab:webhook:create points at the plugin's single endpoint.
+    const project = await onboard('basket-api');
+    const removed = await jenkins('/job/services/job/basket-api/doDelete', {
+      method: 'POST',
+    });
+    expect(removed.status).toBeLessThan(400);
+    const job = await jenkins('/job/services/createItem?name=basket-api', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml' },
+      body: `<?xml version='1.1' encoding='UTF-8'?>
+<org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject plugin="workflow-multibranch">
+  <description>basket-api</description>
+  <sources class="jenkins.branch.MultiBranchProject$BranchSourceList">
+    <data>
+      <jenkins.branch.BranchSource>
+        <source class="io.jenkins.plugins.gitlabbranchsource.GitLabSCMSource" plugin="gitlab-branch-source">
+          <id>gitlab-${project.path_with_namespace}</id>
+          <serverName>gitlab</serverName>
+          <projectOwner>team</projectOwner>
+          <projectPath>${project.path_with_namespace}</projectPath>
+          <credentialsId>gitlab-checkout</credentialsId>
+        </source>
+      </jenkins.branch.BranchSource>
+    </data>
+  </sources>
+  <factory class="org.jenkinsci.plugins.workflow.multibranch.WorkflowBranchProjectFactory">
+    <scriptPath>Jenkinsfile</scriptPath>
+  </factory>
+</org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject>`,
+    });
+    expect(job.status).toBe(200);
+    const hooks = await (await gl(`/projects/${project.id}/hooks`)).json();
+    const edited = await gl(`/projects/${project.id}/hooks/${hooks[0].id}`, {
+      method: 'PUT',
+      body: JSON.stringify({
+        url: `${sim.urls.jenkins}/gitlab-webhook/post`,
+        push_events: true,
+      }),
+    });
+    expect(edited.status).toBe(200);
+
+    await pushFiles(
+      project.path_with_namespace,
+      service('basket-api'),
+      'feat: first version',
+    );
+    await sim.idle();
+
+    const describe = await (
+      await jenkins('/job/services/job/basket-api/job/main/1/wfapi/describe')
+    ).json();
+    expect(describe.status).toBe('SUCCESS');
+    expect(describe.stages.map((s: any) => s.name)).toEqual(
+      STAGES.map(([n]) => n),
+    );
+  });
+
   it('rejects a webhook with the wrong secret like the GitLab plugin', async () => {
     const res = await fetch(`${sim.urls.jenkins}/project/services/cart-api`, {
       method: 'POST',

@@ -262,6 +262,10 @@ export class JenkinsSimulator {
       );
       return;
     }
+    if (req.method === 'POST' && path === '/gitlab-webhook/post') {
+      await this.gitlabBranchSourceWebhook(req, res);
+      return;
+    }
     if (req.method === 'POST' && path === '/sonarqube-webhook') {
       this.sonarqubeWebhooks.push(await req.json().catch(() => ({})));
       sendText(res, 200, '');
@@ -590,15 +594,55 @@ export class JenkinsSimulator {
     }
     const event = String(req.headers['x-gitlab-event'] ?? '');
     const payload = await req.json().catch(() => undefined);
+    this.onPush(item, jobPath, event, payload);
+    sendText(res, 200, '');
+  }
+
+  /**
+   * The GitLab Branch Source plugin's single endpoint (`/gitlab-webhook/post`,
+   * what multibranch jobs get): it builds every multibranch project whose
+   * GitLab source is the pushed project. Its secret token is a server-wide
+   * setting of the plugin, none in the simulator.
+   */
+  private async gitlabBranchSourceWebhook(
+    req: SimRequest,
+    res: http.ServerResponse,
+  ) {
+    const event = String(req.headers['x-gitlab-event'] ?? '');
+    const payload = await req.json().catch(() => undefined);
+    const projectPath = String(payload?.project?.path_with_namespace ?? '');
+    const sources = `<projectPath>${escapeHtml(projectPath)}</projectPath>`;
+    const visit = (item: JenkinsItem) => {
+      for (const child of item.children.values()) {
+        if (child.kind === 'folder') {
+          visit(child);
+        } else if (
+          child.kind === 'multibranch' &&
+          projectPath &&
+          child.configXml.includes(sources)
+        ) {
+          this.onPush(child, this.fullName(child), event, payload);
+        }
+      }
+    };
+    visit(this.root);
+    sendText(res, 200, '');
+  }
+
+  /** A GitLab push event for `item`: starts a build unless it is to be skipped. */
+  private onPush(
+    item: JenkinsItem,
+    jobPath: string,
+    event: string,
+    payload: any,
+  ) {
     if (!payload || event !== 'Push Hook' || payload.object_kind !== 'push') {
-      // The plugin acknowledges events it does not build for.
-      sendText(res, 200, '');
+      // The plugins acknowledge events they do not build for.
       return;
     }
     const ref = String(payload.ref ?? '');
     const after = String(payload.after ?? payload.checkout_sha ?? '');
     if (!ref.startsWith('refs/heads/') || /^0+$/.test(after)) {
-      sendText(res, 200, '');
       return;
     }
     const head =
@@ -611,7 +655,6 @@ export class JenkinsSimulator {
           8,
         )} marked as the pipeline's own bump commit`,
       );
-      sendText(res, 200, '');
       return;
     }
     const user = payload.user_name ?? payload.user_username ?? 'unknown';
@@ -625,7 +668,6 @@ export class JenkinsSimulator {
       branch: ref.slice('refs/heads/'.length),
       before: payload.before,
     });
-    sendText(res, 200, '');
   }
 
   private authenticate(req: SimRequest, res: http.ServerResponse): boolean {
