@@ -9,6 +9,7 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import {
   entityDeliveryPipelineCard,
   entityJenkinsRunsCard,
+  entityOnboardingCard,
   entitySonarQubeCard,
   entityTrivyCard,
 } from './entityCards';
@@ -64,6 +65,24 @@ describe('entity cards', () => {
       expect(filter?.(paymentsApi)).toBe(true);
       expect(filter?.(legacyBilling)).toBe(false);
     }
+  });
+
+  it('shows the onboarding card only on components without delivery annotations', async () => {
+    const filter = createExtensionTester(entityOnboardingCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+    expect(filter?.(legacyBilling)).toBe(true);
+    expect(filter?.(paymentsApi)).toBe(false);
+    expect(filter?.({ ...legacyBilling, kind: 'API' })).toBe(false);
+
+    await renderInTestApp(
+      <TestApiProvider apis={[[deliveryApiRef, api]]}>
+        <EntityProvider entity={legacyBilling}>
+          {createExtensionTester(entityOnboardingCard).reactElement()}
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('Not on the road yet')).toBeInTheDocument();
   });
 
   it('puts only the pipeline card on the overview by default', () => {

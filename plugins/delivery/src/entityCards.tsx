@@ -1,6 +1,7 @@
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import {
   isJenkinsAvailable,
+  isNotOnTheRoad,
   isSonarQubeAvailable,
   isTrivyAvailable,
 } from './components/common/annotations';
@@ -64,5 +65,21 @@ export const entityJenkinsRunsCard = EntityCardBlueprint.make({
     filter: isJenkinsAvailable,
     loader: () =>
       import('./components/JenkinsRunsCard').then(m => <m.JenkinsRunsCard />),
+  },
+});
+
+/**
+ * On the overview of every component without delivery annotations: the
+ * service is not on the road yet, what is missing, and the onboarding
+ * template with the entity filled in.
+ *
+ * @public
+ */
+export const entityOnboardingCard = EntityCardBlueprint.make({
+  name: 'onboarding',
+  params: {
+    filter: isNotOnTheRoad,
+    loader: () =>
+      import('./components/OnboardingCard').then(m => <m.OnboardingCard />),
   },
 });

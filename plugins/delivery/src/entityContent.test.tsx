@@ -59,16 +59,35 @@ describe('Delivery entity content', () => {
     ).toBeInTheDocument();
   });
 
-  it('shows every missing annotation on a service that is not on the road', async () => {
+  it('invites a component without delivery annotations to onboard instead of showing empty cards', async () => {
     await render(legacyBilling);
+    expect(await screen.findByText('Not on the road yet')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Put it on the road' }),
+    ).toHaveAttribute(
+      'href',
+      expect.stringContaining(
+        '/create/templates/default/onboard-service?formData=',
+      ),
+    );
+    expect(screen.queryByText('Delivery pipeline')).toBeNull();
+    expect(screen.queryByText(/^Add the annotation /)).toBeNull();
+  });
+
+  it('keeps the per-card missing states for a component that is partly on the road', async () => {
+    await render({
+      ...legacyBilling,
+      metadata: {
+        ...legacyBilling.metadata,
+        annotations: { 'sonarqube.org/project-key': 'legacy-billing' },
+      },
+    });
     expect(
       await screen.findAllByText('Add the annotation jenkins.io/job-full-name'),
     ).toHaveLength(3);
     expect(
-      screen.getByText('Add the annotation sonarqube.org/project-key'),
-    ).toBeInTheDocument();
-    expect(
       screen.getByText('Add the annotation argocd/app-selector'),
     ).toBeInTheDocument();
+    expect(screen.queryByText('Not on the road yet')).toBeNull();
   });
 });

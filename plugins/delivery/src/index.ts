@@ -10,6 +10,7 @@ import { deliveryApi } from './apis';
 import {
   entityDeliveryPipelineCard,
   entityJenkinsRunsCard,
+  entityOnboardingCard,
   entitySonarQubeCard,
   entityTrivyCard,
 } from './entityCards';
@@ -32,6 +33,7 @@ export default createFrontendPlugin({
     entitySonarQubeCard,
     entityTrivyCard,
     entityJenkinsRunsCard,
+    entityOnboardingCard,
     entityDeliveryContent,
   ],
 });

@@ -10,12 +10,15 @@ export {
   EntityDeliveryContent,
   EntityDeliveryPipelineCard,
   EntityJenkinsRunsCard,
+  EntityOnboardingCard,
   EntitySonarQubeCard,
   EntityTrivyCard,
 } from './plugin';
 export {
   isArgoCdAvailable,
   isJenkinsAvailable,
+  isNotOnTheRoad,
+  isOnTheRoad,
   isSonarQubeAvailable,
   isTrivyAvailable,
 } from './components/common/annotations';

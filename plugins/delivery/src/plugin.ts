@@ -79,3 +79,18 @@ export const EntityDeliveryContent = deliveryPlugin.provide(
     },
   }),
 );
+
+/**
+ * The onboarding invitation; show it where `isNotOnTheRoad` holds.
+ *
+ * @public
+ */
+export const EntityOnboardingCard = deliveryPlugin.provide(
+  createComponentExtension({
+    name: 'EntityOnboardingCard',
+    component: {
+      lazy: () =>
+        import('./components/OnboardingCard').then(m => m.OnboardingCard),
+    },
+  }),
+);

@@ -12,16 +12,33 @@ import { DeliveryPipelineCard } from '../DeliveryPipelineCard';
 import { JenkinsRunsCard } from '../JenkinsRunsCard';
 import { SonarQubeCard } from '../SonarQubeCard';
 import { TrivyCard } from '../TrivyCard';
-import { MissingAnnotationState, isArgoCdAvailable } from '../common';
+import { OnboardingCard } from '../OnboardingCard';
+import {
+  MissingAnnotationState,
+  isArgoCdAvailable,
+  isOnTheRoad,
+} from '../common';
 
 /**
  * The Delivery tab: where the latest change is and whether it is safe —
  * the pipeline, the runs, the code quality, the vulnerabilities and what
- * Argo CD deployed.
+ * Argo CD deployed. A component with none of the annotations gets the
+ * onboarding invitation instead.
  *
  * @public
  */
 export function DeliveryContent() {
+  const { entity } = useEntity();
+  if (!isOnTheRoad(entity)) {
+    // Every card would only say what is missing: invite to onboard instead.
+    return (
+      <Grid container spacing={3}>
+        <Grid item xs={12} md={8}>
+          <OnboardingCard />
+        </Grid>
+      </Grid>
+    );
+  }
   return (
     <Grid container spacing={3} alignItems="stretch">
       <Grid item xs={12}>
