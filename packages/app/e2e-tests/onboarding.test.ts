@@ -17,6 +17,24 @@ test.describe('onboarding an existing service', () => {
       page.getByRole('heading', { name: 'legacy-billing', level: 2 }),
     ).toBeVisible();
 
+    // The overview invites the team at the top, under About, without
+    // scrolling.
+    const overviewCard = page
+      .locator('.MuiCard-root')
+      .filter({ hasText: 'Not on the road yet' })
+      .first();
+    await expect(overviewCard).toBeInViewport();
+    await expect(
+      overviewCard.getByRole('list', { name: 'Missing annotations' }),
+    ).toContainText('jenkins.io/job-full-name');
+    await expect(
+      overviewCard.getByRole('button', { name: 'Put it on the road' }),
+    ).toHaveAttribute(
+      'href',
+      /^\/create\/templates\/default\/onboard-service\?formData=/,
+    );
+    await keepScreenshot(page, 'onboarding-invitation-overview');
+
     // The Delivery tab shows the invitation instead of empty cards.
     await page.getByRole('link', { name: 'Delivery', exact: true }).click();
     await expect(page.getByText('Not on the road yet')).toBeVisible();

@@ -85,6 +85,14 @@ describe('entity cards', () => {
     expect(await screen.findByText('Not on the road yet')).toBeInTheDocument();
   });
 
+  it('puts the onboarding card at the top of the overview, under About', () => {
+    const tester = createExtensionTester(entityOnboardingCard);
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
+    expect((entityOnboardingCard as { disabled?: boolean }).disabled).toBe(
+      false,
+    );
+  });
+
   it('puts only the pipeline card on the overview by default', () => {
     const disabled = (extension: object) =>
       (extension as { disabled?: boolean }).disabled;

@@ -71,13 +71,16 @@ export const entityJenkinsRunsCard = EntityCardBlueprint.make({
 /**
  * On the overview of every component without delivery annotations: the
  * service is not on the road yet, what is missing, and the onboarding
- * template with the entity filled in.
+ * template with the entity filled in. An `info` card, so that it sits under
+ * the About card at the top of the page; as a content card it would come
+ * after every catalog card, below the fold.
  *
  * @public
  */
 export const entityOnboardingCard = EntityCardBlueprint.make({
   name: 'onboarding',
   params: {
+    type: 'info',
     filter: isNotOnTheRoad,
     loader: () =>
       import('./components/OnboardingCard').then(m => <m.OnboardingCard />),

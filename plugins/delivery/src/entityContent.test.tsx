@@ -39,9 +39,20 @@ describe('Delivery entity content', () => {
     const tester = createExtensionTester(entityDeliveryContent);
     expect(tester.get(coreExtensionData.routePath)).toBe('delivery');
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Delivery');
-    expect(tester.get(EntityContentBlueprint.dataRefs.filterExpression)).toBe(
-      'kind:component',
-    );
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+    expect(filter?.(paymentsApi)).toBe(true);
+    expect(filter?.(legacyBilling)).toBe(true);
+    expect(
+      filter?.({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'System',
+        metadata: { name: 'payments' },
+        spec: { owner: 'group:default/payments' },
+      }),
+    ).toBe(false);
+    expect(
+      tester.get(EntityContentBlueprint.dataRefs.filterExpression),
+    ).toBeUndefined();
   });
 
   it('composes the pipeline, runs, quality and vulnerability cards', async () => {
