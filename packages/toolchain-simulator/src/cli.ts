@@ -8,7 +8,7 @@ export async function main(argv: string[]) {
     const m = /^--([\w-]+)(?:=(.*))?$/.exec(arg);
     if (!m)
       throw new Error(
-        `Unknown argument '${arg}'. Use --port-base=7100 --time-scale=1 --seed=slipway|false --data-dir=DIR`,
+        `Unknown argument '${arg}'. Use --port-base=7100 --time-scale=1 --seed=slipway|false --data-dir=DIR --templates-dir=DIR|false --quiet`,
       );
     args.set(m[1], m[2] ?? 'true');
   }
@@ -34,6 +34,7 @@ export async function main(argv: string[]) {
     timeScale,
     dataDir: args.get('data-dir'),
     seed: seedArg === 'false' ? false : seedArg,
+    templates: templatesOption(args.get('templates-dir')),
     log:
       args.get('quiet') === 'true'
         ? undefined
@@ -47,4 +48,9 @@ export async function main(argv: string[]) {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+function templatesOption(dir: string | undefined) {
+  if (dir === 'false') return false;
+  return dir === undefined ? undefined : { dir };
 }

@@ -9,6 +9,11 @@ export type { RunningSimulator } from './startSimulator';
 export { DEFAULT_CREDENTIALS, DEFAULT_PORTS } from './types';
 export type { SimulatorCredentials, SimulatorOptions, ToolName } from './types';
 export { SEED_COMPONENTS, SEED_WEBHOOK_TOKEN } from './seed/seed';
+export { DEFAULT_TEMPLATES_PROJECT } from './seed/templates';
+export type {
+  TemplatesRepository,
+  TemplatesRepositoryOptions,
+} from './seed/templates';
 export { STAGES } from './pipeline/PipelineRunner';
 export {
   IMAGE_TAG_LENGTH,

@@ -9,6 +9,10 @@ import { createServer, listen, Router, sendJson } from './http';
 import { JenkinsSimulator } from './jenkins/JenkinsSimulator';
 import { PipelineRunner } from './pipeline/PipelineRunner';
 import { seedTools } from './seed/seed';
+import {
+  createTemplatesRepository,
+  TemplatesRepository,
+} from './seed/templates';
 import { SonarQubeSimulator } from './sonarqube/SonarQubeSimulator';
 import {
   DEFAULT_CREDENTIALS,
@@ -26,6 +30,11 @@ export interface RunningSimulator {
   credentials: SimulatorCredentials;
   /** Folder holding the bare git repositories. */
   dataDir: string;
+  /**
+   * The GitLab project serving the software templates (see
+   * `SimulatorOptions.templates`), if any.
+   */
+  templates?: TemplatesRepository;
   /** In-process access to the tools' state, for tests. */
   tools: {
     gitlab: GitLabSimulator;
@@ -110,6 +119,7 @@ export async function startSimulator(
 
   const servers: http.Server[] = [];
   const urls = {} as Record<ToolName, string>;
+  const state = { ready: false };
   const onError = (error: unknown) =>
     log(
       `simulator: request failed: ${
@@ -119,7 +129,7 @@ export async function startSimulator(
   try {
     for (const name of Object.keys(DEFAULT_PORTS) as ToolName[]) {
       const tool = tools[name];
-      const router = withControl(tool.router, name, tools);
+      const router = withControl(tool.router, name, tools, state);
       const server = createServer(name, router, onError);
       servers.push(server);
       urls[name] = await listen(
@@ -134,12 +144,30 @@ export async function startSimulator(
     throw error;
   }
 
-  if (options.seed !== false) {
-    await seedTools(tools, runner, {
-      seed,
-      now: (options.now ?? new Date()).getTime(),
-    });
+  let templates: TemplatesRepository | undefined;
+  try {
+    if (options.seed !== false) {
+      await seedTools(tools, runner, {
+        seed,
+        now: (options.now ?? new Date()).getTime(),
+      });
+    }
+    const templatesOptions =
+      options.templates ?? (options.seed === false ? false : {});
+    if (templatesOptions) {
+      templates = await createTemplatesRepository(
+        tools.gitlab,
+        templatesOptions,
+        log,
+      );
+    }
+  } catch (error) {
+    clock.stop();
+    await Promise.all(servers.map(s => closeServer(s)));
+    if (ownsDataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    throw error;
   }
+  state.ready = true;
   log(`simulator: ready ${JSON.stringify(urls)}`);
 
   let stopped = false;
@@ -148,10 +176,12 @@ export async function startSimulator(
     credentials,
     dataDir,
     tools,
+    templates,
     idle: () => runner.idle(),
     async stop() {
       if (stopped) return;
       stopped = true;
+      templates?.close();
       clock.stop();
       await Promise.all(servers.map(s => closeServer(s)));
       if (ownsDataDir) await fs.rm(dataDir, { recursive: true, force: true });
@@ -167,10 +197,14 @@ function withControl(
   toolRouter: Router,
   name: ToolName,
   tools: RunningSimulator['tools'],
+  state: { ready: boolean },
 ): Router {
   const router = new Router();
+  // 503 until every tool is seeded, so `yarn start` can wait for it
   router.get('/_simulator/health', (_req, res) =>
-    sendJson(res, 200, { tool: name, status: 'UP' }),
+    state.ready
+      ? sendJson(res, 200, { tool: name, status: 'UP' })
+      : sendJson(res, 503, { tool: name, status: 'STARTING' }),
   );
   if (name === 'argocd') {
     router.post('/_simulator/argocd/fail-next-create', async (req, res) => {

@@ -15,6 +15,8 @@ export interface SimulatorCredentials {
   };
 }
 
+import type { TemplatesRepositoryOptions } from './seed/templates';
+
 /** Options of {@link startSimulator}. */
 export interface SimulatorOptions {
   /** Interface to bind; loopback only. Defaults to 127.0.0.1. */
@@ -30,6 +32,13 @@ export interface SimulatorOptions {
   timeScale?: number;
   /** Seed for deterministic outcomes, or `false` to start with empty tools. */
   seed?: string | false;
+  /**
+   * The software templates repository: a GitLab project (default
+   * `platform/software-templates`) whose default branch holds a folder's
+   * files (default: this repository's `templates/`), re-committed when they
+   * change. Created by default when `seed` is not false; `false` skips it.
+   */
+  templates?: TemplatesRepositoryOptions | false;
   /** Reference time for the seeded history. Defaults to now. */
   now?: Date;
   /** Overrides of the accepted credentials. */

@@ -303,7 +303,59 @@ export class GitLabSimulator {
       sendText(res, 200, content);
       return;
     }
+    const treeMatch = /^\/(.+?)\/-\/tree\/([^/]+)(?:\/(.*))?$/.exec(req.path);
+    if (treeMatch && req.method === 'GET') {
+      // The web UI's folder view, reduced to one entry per line
+      // (`tree`/`blob` and the path), for links that open a folder.
+      const project = this.findProject(decodeURIComponent(treeMatch[1]));
+      const full = project && this.fullPath(project);
+      const sha =
+        full &&
+        (await this.repos.resolve(full, decodeURIComponent(treeMatch[2])));
+      const folder = decodeURIComponent(treeMatch[3] ?? '').replace(/\/$/, '');
+      const entries =
+        full && sha ? await this.treeEntries(full, sha, folder, false) : [];
+      if (!entries.length) {
+        sendText(res, 404, 'Not Found');
+        return;
+      }
+      sendText(
+        res,
+        200,
+        `${entries.map(e => `${e.type}\t${e.path}`).join('\n')}\n`,
+      );
+      return;
+    }
     sendText(res, 404, 'Not Found');
+  }
+
+  /** Entries of `folder` at `sha`, as the repository tree API lists them. */
+  private async treeEntries(
+    full: string,
+    sha: string,
+    folder: string,
+    recursive: boolean,
+  ) {
+    const files = await this.repos.listFiles(full, sha);
+    const prefix = folder ? `${folder}/` : '';
+    const entries = new Map<string, 'blob' | 'tree'>();
+    for (const f of files) {
+      if (!f.startsWith(prefix)) continue;
+      const rel = f.slice(prefix.length);
+      if (recursive) {
+        const parts = rel.split('/');
+        parts
+          .slice(0, -1)
+          .forEach((_, i) =>
+            entries.set(prefix + parts.slice(0, i + 1).join('/'), 'tree'),
+          );
+        entries.set(f, 'blob');
+      } else {
+        const [first, ...more] = rel.split('/');
+        entries.set(prefix + first, more.length ? 'tree' : 'blob');
+      }
+    }
+    return [...entries].map(([p, type]) => ({ path: p, type }));
   }
 
   private authenticateApi(req: SimRequest): GitLabUser | undefined {
@@ -613,9 +665,21 @@ export class GitLabSimulator {
           return;
         }
         if (raw) {
+          const [last] = await this.repos.log(full, sha!, 1, [file]);
+          const name = file.split('/').pop()!;
           sendText(res, 200, content, {
+            'Content-Disposition': `inline; filename="${name}"; filename*=UTF-8''${encodeURIComponent(
+              name,
+            )}`,
+            'Cache-Control':
+              'max-age=0, private, must-revalidate, no-store, no-cache',
             'X-Gitlab-Commit-Id': sha!,
+            'X-Gitlab-Last-Commit-Id': last?.sha ?? sha!,
+            'X-Gitlab-File-Name': name,
             'X-Gitlab-File-Path': file,
+            'X-Gitlab-Ref': ref,
+            'X-Gitlab-Size': String(Buffer.byteLength(content)),
+            'X-Gitlab-Encoding': 'base64',
           });
           return;
         }
@@ -633,7 +697,13 @@ export class GitLabSimulator {
       }
       if (rest[1] === 'commits' && rest.length === 2) {
         const perPage = Math.min(Number(req.query.get('per_page') ?? 20), 100);
-        const commits = await this.repos.log(full, ref, perPage);
+        const filePath = req.query.get('path');
+        const commits = await this.repos.log(
+          full,
+          ref,
+          perPage,
+          filePath ? [filePath] : [],
+        );
         sendJson(
           res,
           200,
@@ -694,32 +764,16 @@ export class GitLabSimulator {
         return;
       }
       if (rest[1] === 'tree' && rest.length === 2) {
-        const files = await this.repos.listFiles(full, ref);
-        const prefix = req.query.get('path')
-          ? `${req.query.get('path')!.replace(/\/$/, '')}/`
-          : '';
-        const recursive = req.query.get('recursive') === 'true';
-        const entries = new Map<string, 'blob' | 'tree'>();
-        for (const f of files) {
-          if (!f.startsWith(prefix)) continue;
-          const rel = f.slice(prefix.length);
-          if (recursive) {
-            const parts = rel.split('/');
-            parts
-              .slice(0, -1)
-              .forEach((_, i) =>
-                entries.set(prefix + parts.slice(0, i + 1).join('/'), 'tree'),
-              );
-            entries.set(f, 'blob');
-          } else {
-            const [first, ...more] = rel.split('/');
-            entries.set(prefix + first, more.length ? 'tree' : 'blob');
-          }
-        }
+        const entries = await this.treeEntries(
+          full,
+          ref,
+          (req.query.get('path') ?? '').replace(/\/$/, ''),
+          req.query.get('recursive') === 'true',
+        );
         sendJson(
           res,
           200,
-          [...entries].map(([p, type]) => ({
+          entries.map(({ path: p, type }) => ({
             id: '',
             name: p.split('/').pop(),
             type,
@@ -729,8 +783,61 @@ export class GitLabSimulator {
         );
         return;
       }
+      const archiveMatch =
+        rest.length === 2 &&
+        /^archive(?:\.(tar\.gz|tgz|gz|tar|zip))?$/.exec(rest[1]);
+      if (archiveMatch) {
+        await this.sendArchive(req, res, project, archiveMatch[1]);
+        return;
+      }
     }
     sendJson(res, 404, { error: '404 Not Found' });
+  }
+
+  /**
+   * `GET /projects/:id/repository/archive[.format]?sha=&path=`: the commit
+   * (default branch by default) as an archive whose single top folder is
+   * `<project>-<ref>-<sha>[-<path>]` and which keeps the full paths below
+   * it, like GitLab's (Gitaly's `git archive`) archives.
+   */
+  private async sendArchive(
+    req: SimRequest,
+    res: http.ServerResponse,
+    project: GitLabProject,
+    extension: string | undefined,
+  ) {
+    const full = this.fullPath(project);
+    const ref = req.query.get('sha') || project.defaultBranch;
+    const subpath = (req.query.get('path') ?? '').replace(/^\/+|\/+$/g, '');
+    const formats: Record<string, 'zip' | 'tar'> = { zip: 'zip', tar: 'tar' };
+    const format = formats[extension ?? ''] ?? 'tar.gz';
+    const sha = await this.repos.resolve(full, ref);
+    const prefix = [
+      project.path,
+      ref.replace(/\//g, '-'),
+      ...(sha && sha !== ref ? [sha] : []),
+      ...(subpath ? [subpath.replace(/\//g, '-')] : []),
+    ].join('-');
+    const archive = sha
+      ? await this.repos.archive(full, sha, {
+          prefix,
+          subpath: subpath || undefined,
+          format,
+        })
+      : undefined;
+    if (!archive) {
+      notFound(res, 'File');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Disposition': `attachment; filename="${
+        project.path
+      }-${ref.replace(/\//g, '-')}.${format}"`,
+      'Content-Transfer-Encoding': 'binary',
+      'Content-Length': archive.length,
+    });
+    res.end(archive);
   }
 
   private async createProjectFromApi(

@@ -29,7 +29,9 @@ export interface CommitInfo {
 export interface FileChange {
   path: string;
   /** New content; `null` deletes the file. */
-  content: string | null;
+  content: string | Buffer | null;
+  /** Marks the file executable (git mode 100755). */
+  executable?: boolean;
 }
 
 export class GitRepos {
@@ -116,11 +118,15 @@ export class GitRepos {
     return list[0];
   }
 
-  /** Commits reachable from `ref`, newest first; `range` may be `a..b`. */
+  /**
+   * Commits reachable from `ref`, newest first; `range` may be `a..b`.
+   * With `paths`, only the commits that touched them.
+   */
   async log(
     fullPath: string,
     ref: string,
     limit: number,
+    paths: string[] = [],
   ): Promise<CommitInfo[]> {
     const sep = '\x1e';
     const fmt = [
@@ -141,6 +147,7 @@ export class GitRepos {
         `--format=${fmt}${sep}`,
         ref,
         '--',
+        ...paths,
       ]);
       return out
         .split(sep)
@@ -182,8 +189,20 @@ export class GitRepos {
       author: GitIdentity;
       date?: Date;
       retries?: number;
+      /**
+       * The changes are the whole tree: files of the parent that are not
+       * among them are removed.
+       */
+      replaceTree?: boolean;
+      /** When the tree would not change, make no commit. */
+      skipUnchanged?: boolean;
     },
-  ): Promise<{ sha: string; parent?: string; attempts: number }> {
+  ): Promise<{
+    sha: string;
+    parent?: string;
+    attempts: number;
+    unchanged?: boolean;
+  }> {
     const dir = this.repoPath(fullPath);
     const ref = `refs/heads/${branch}`;
     const retries = options.retries ?? 10;
@@ -209,7 +228,8 @@ export class GitRepos {
           : {}),
       };
       try {
-        if (parent) await git(dir, ['read-tree', parent], { env });
+        if (parent && !options.replaceTree)
+          await git(dir, ['read-tree', parent], { env });
         const entries: string[] = [];
         for (const change of changes) {
           if (change.content === null) {
@@ -222,7 +242,11 @@ export class GitRepos {
               input: change.content,
             })
           ).trim();
-          entries.push(`100644 ${blob}\t${change.path}`);
+          entries.push(
+            `${change.executable ? '100755' : '100644'} ${blob}\t${
+              change.path
+            }`,
+          );
         }
         if (entries.length) {
           await git(dir, ['update-index', '--index-info'], {
@@ -231,6 +255,14 @@ export class GitRepos {
           });
         }
         const tree = (await git(dir, ['write-tree'], { env })).trim();
+        if (options.skipUnchanged && parent) {
+          const parentTree = (
+            await git(dir, ['rev-parse', `${parent}^{tree}`])
+          ).trim();
+          if (parentTree === tree) {
+            return { sha: parent, parent, attempts: attempt, unchanged: true };
+          }
+        }
         const sha = (
           await git(
             dir,
@@ -254,12 +286,61 @@ export class GitRepos {
       }
     }
   }
+  /**
+   * `git archive` of `sha` (limited to `subpath` when given) under the
+   * top folder `prefix`, as GitLab's repository archive endpoint builds it.
+   * Undefined when the commit or the path does not exist.
+   */
+  async archive(
+    fullPath: string,
+    sha: string,
+    options: {
+      prefix: string;
+      subpath?: string;
+      format: 'tar.gz' | 'tar' | 'zip';
+    },
+  ): Promise<Buffer | undefined> {
+    const args = [
+      'archive',
+      `--format=${options.format}`,
+      `--prefix=${options.prefix}/`,
+      sha,
+      ...(options.subpath ? ['--', options.subpath] : []),
+    ];
+    try {
+      return await gitBuffer(this.repoPath(fullPath), args);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function gitBuffer(cwd: string, args: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      args,
+      {
+        cwd,
+        env: gitEnv(),
+        encoding: 'buffer',
+        maxBuffer: 256 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`git ${args[0]} failed: ${String(stderr).trim()}`));
+        } else {
+          resolve(stdout);
+        }
+      },
+    );
+  });
 }
 
 export function git(
   cwd: string,
   args: string[],
-  options: { env?: Record<string, string>; input?: string } = {},
+  options: { env?: Record<string, string>; input?: string | Buffer } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     if (options.input === undefined) {

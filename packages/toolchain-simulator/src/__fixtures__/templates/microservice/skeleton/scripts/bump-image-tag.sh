@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "bumping image.tag to $1"
