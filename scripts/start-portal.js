@@ -7,6 +7,11 @@
  * when an app-config.local.yaml points it at real tools, and
  * SLIPWAY_SIMULATOR_TIME_SCALE to make its simulated builds faster or slower.
  *
+ * The catalog reads the software templates from the simulated GitLab (url
+ * locations in app-config.yaml), so the backend starts only once the
+ * simulator answers its health check, i.e. has seeded its tools and the
+ * templates project.
+ *
  * Extra arguments go to `backstage-cli repo start`.
  */
 const { spawn } = require('node:child_process');
@@ -22,7 +27,9 @@ function run(name, command, args) {
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(
-        `[start] ${name} exited (${signal ?? `code ${code}`}); stopping the portal`,
+        `[start] ${name} exited (${
+          signal ?? `code ${code}`
+        }); stopping the portal`,
       );
       stop(code ?? 1);
     }
@@ -41,17 +48,54 @@ function stop(code) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
+// Every simulated tool answers 200 here once the simulator is seeded
+const SIMULATOR_HEALTH = 'http://127.0.0.1:7100/_simulator/health';
+const SIMULATOR_TIMEOUT_MS = 120_000;
+
+async function waitForSimulator(simulator) {
+  const deadline = Date.now() + SIMULATOR_TIMEOUT_MS;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (simulator.exitCode !== null || stopping) return false;
+    try {
+      const response = await fetch(SIMULATOR_HEALTH, {
+        signal: AbortSignal.timeout(2000),
+      });
+      if (response.ok) return true;
+      last = `${response.status}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+  console.error(
+    `[start] the toolchain simulator did not answer ${SIMULATOR_HEALTH} within ${
+      SIMULATOR_TIMEOUT_MS / 1000
+    } s (last: ${last}); stopping. Is another process using ports 7100-7104?`,
+  );
+  stop(1);
+  return false;
+}
+
+function startPortal() {
+  run('portal', process.execPath, [
+    require.resolve('@backstage/cli/bin/backstage-cli', { paths: [root] }),
+    'repo',
+    'start',
+    ...process.argv.slice(2),
+  ]);
+}
+
 if (process.env.SLIPWAY_SIMULATOR !== 'false') {
   // A build walks its nine stages in about 10 s at this scale (40 s at 1)
   const timeScale = process.env.SLIPWAY_SIMULATOR_TIME_SCALE ?? '0.25';
-  run('toolchain simulator', process.execPath, [
+  const simulator = run('toolchain simulator', process.execPath, [
     path.join(root, 'packages/toolchain-simulator/bin/toolchain-simulator.js'),
     `--time-scale=${timeScale}`,
   ]);
+  waitForSimulator(simulator).then(ready => {
+    if (ready) startPortal();
+  });
+} else {
+  startPortal();
 }
-run('portal', process.execPath, [
-  require.resolve('@backstage/cli/bin/backstage-cli', { paths: [root] }),
-  'repo',
-  'start',
-  ...process.argv.slice(2),
-]);
