@@ -5,7 +5,7 @@ import scaffolderModuleDelivery from '.';
 import { testConfig } from './__testUtils__/testing';
 
 describe('scaffolderModuleDelivery', () => {
-  it('installs the five actions with their schemas in the real scaffolder', async () => {
+  it('installs the seven actions with their schemas in the real scaffolder', async () => {
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
@@ -40,6 +40,19 @@ describe('scaffolderModuleDelivery', () => {
       'gitlab:webhook:create': {
         input: ['repoUrl', 'hookUrl'],
         output: ['hookId', 'hooksUrl'],
+      },
+      'gitlab:mergeRequest:ensure': {
+        input: ['repoUrl', 'sourceBranch', 'title'],
+        output: [
+          'mergeRequestUrl',
+          'mergeRequestIid',
+          'created',
+          'targetBranch',
+        ],
+      },
+      'slipway:catalog-info:merge': {
+        input: ['entityRef', 'annotations'],
+        output: ['entityRef', 'created', 'added', 'updated'],
       },
     };
     for (const [id, schema] of Object.entries(expected)) {

@@ -8,6 +8,7 @@ import { createDeliveryClients } from '@slipway/plugin-delivery-node';
 import {
   createArgoCdApplicationCreateAction,
   createEcrRepositoryCreateAction,
+  createGitLabMergeRequestEnsureAction,
   createGitLabWebhookCreateAction,
   createJenkinsJobCreateAction,
   createSonarQubeProjectCreateAction,
@@ -16,8 +17,9 @@ import { createCatalogInfoMergeAction } from './actions/catalogInfoMerge';
 
 /**
  * The scaffolder actions of the Slipway delivery road: ECR repository,
- * Argo CD application, Jenkins job, SonarQube project and GitLab webhook,
- * and the catalog-info.yaml merge that onboards an existing service.
+ * Argo CD application, Jenkins job, SonarQube project and GitLab webhook;
+ * and, to onboard an existing service, the catalog-info.yaml merge and the
+ * merge request that a second run updates instead of duplicating.
  *
  * @public
  */
@@ -45,6 +47,7 @@ export const scaffolderModuleDelivery = createBackendModule({
             integrations,
           }),
           createGitLabWebhookCreateAction({ integrations }),
+          createGitLabMergeRequestEnsureAction({ integrations }),
           createArgoCdApplicationCreateAction({ argocd: clients.argocd }),
           createCatalogInfoMergeAction(),
         );

@@ -191,18 +191,23 @@ describe('onboard-service, dry run through the real scaffolder', () => {
         'jenkins:job:create',
         'gitlab:webhook:create',
         'argocd:application:create',
-        'publish:gitlab:merge-request',
+        'gitlab:mergeRequest:ensure',
       ]);
-      // The GitLab steps write to GitLab, so a dry run skips them; the
+      // gitlab:repo:push writes to GitLab, so a dry run skips it; the
       // delivery actions run in their own dry-run mode.
       const skipped = result.log.filter(line => /Skipping because/.test(line));
-      expect(skipped).toHaveLength(3);
+      expect(skipped).toHaveLength(2);
+      expect(result.log).toContainEqual(
+        expect.stringMatching(
+          /Dry run: would open or update the merge request from "slipway\/onboard-legacy-billing" on the GitLab project "billing\/legacy-billing" into the default branch, titled "Put legacy-billing on the road".*nothing was sent to GitLab$/,
+        ),
+      );
     });
 
-    it('names one branch per service, so a second run updates it', () => {
+    it('names one branch per service, so a second run updates it and its merge request', () => {
       const branches = result.template.spec.steps
-        .filter((s: any) => s.input?.branchName)
-        .map((s: any) => s.input.branchName);
+        .filter((s: any) => s.input?.branchName || s.input?.sourceBranch)
+        .map((s: any) => s.input.branchName ?? s.input.sourceBranch);
       expect(new Set(branches)).toEqual(
         new Set([
           'slipway/onboard-${{ steps.entity.output.entity.metadata.name }}',
@@ -224,7 +229,9 @@ describe('onboard-service, dry run through the real scaffolder', () => {
         ),
         'Open in catalog': 'component:default/legacy-billing',
       });
-      expect(Object.keys(links)).toContain('Merge request');
+      expect(links['Merge request']).toBe(
+        'https://gitlab.example.com/billing/legacy-billing/-/merge_requests',
+      );
     });
   });
 

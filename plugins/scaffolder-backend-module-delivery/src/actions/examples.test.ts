@@ -11,6 +11,7 @@ import { testClients, testContext } from '../__testUtils__/testing';
 import {
   createArgoCdApplicationCreateAction,
   createEcrRepositoryCreateAction,
+  createGitLabMergeRequestEnsureAction,
   createGitLabWebhookCreateAction,
   createJenkinsJobCreateAction,
   createSonarQubeProjectCreateAction,
@@ -58,6 +59,22 @@ describe('the examples of every action', () => {
     [
       createGitLabWebhookCreateAction({ integrations: clients.integrations }),
       () => server.use(...fakeGitLab().handlers),
+    ],
+    [
+      createGitLabMergeRequestEnsureAction({
+        integrations: clients.integrations,
+      }),
+      () =>
+        server.use(
+          ...fakeGitLab({
+            branches: [
+              'main',
+              'release/2.4',
+              'slipway/onboard-payments-api',
+              'fix/invoice-rounding',
+            ],
+          }).handlers,
+        ),
     ],
   ];
 

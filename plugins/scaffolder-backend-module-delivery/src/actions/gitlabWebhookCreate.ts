@@ -1,10 +1,8 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
-import {
-  createTemplateAction,
-  parseRepoUrl,
-} from '@backstage/plugin-scaffolder-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { GitLabHooksClient } from '../lib/GitLabHooksClient';
+import { readGitLabRepo } from '../lib/gitlabRepo';
 import { checkHttpUrl, optional } from '../lib/validation';
 import { examples } from './gitlabWebhookCreate.examples';
 
@@ -104,7 +102,10 @@ export function createGitLabWebhookCreateAction(options: {
       },
     },
     async handler(ctx) {
-      const { host, projectPath } = readRepo(ctx.input.repoUrl, integrations);
+      const { host, projectPath } = readGitLabRepo(
+        ctx.input.repoUrl,
+        integrations,
+      );
       const hookUrl = checkHttpUrl(
         'hookUrl',
         optional(ctx.input.hookUrl) ?? '',
@@ -198,42 +199,6 @@ export function createGitLabWebhookCreateAction(options: {
       ctx.output('hooksUrl', hooksUrl);
     },
   });
-}
-
-function readRepo(
-  repoUrl: string,
-  integrations: ScmIntegrationRegistry,
-): { host: string; projectPath: string } {
-  if (!optional(repoUrl)) {
-    throw new InputError(
-      `Invalid input "repoUrl": give the repository as gitlab.example.com?owner=group&repo=project`,
-    );
-  }
-  let parsed;
-  try {
-    parsed = parseRepoUrl(repoUrl, integrations);
-  } catch (error) {
-    throw new InputError(
-      `Invalid input "repoUrl": ${(error as Error).message}`,
-    );
-  }
-  if (!integrations.gitlab.byHost(parsed.host)) {
-    throw new InputError(
-      `Invalid input "repoUrl": "${parsed.host}" is not a GitLab host in integrations.gitlab`,
-    );
-  }
-  if (!parsed.owner || !parsed.repo) {
-    throw new InputError(
-      `Invalid input "repoUrl": give owner and repo, e.g. ${parsed.host}?owner=group&repo=project`,
-    );
-  }
-  const projectPath = `${parsed.owner}/${parsed.repo}`;
-  if (projectPath.split('/').some(s => s === '' || s === '..' || s === '.')) {
-    throw new InputError(
-      `Invalid input "repoUrl": "${projectPath}" is not a GitLab project path`,
-    );
-  }
-  return { host: parsed.host, projectPath };
 }
 
 function readEvents(events?: string[]): GitLabHookEvent[] {

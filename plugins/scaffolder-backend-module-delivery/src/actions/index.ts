@@ -1,5 +1,6 @@
 export { createArgoCdApplicationCreateAction } from './argocdApplicationCreate';
 export { createEcrRepositoryCreateAction } from './ecrRepositoryCreate';
+export { createGitLabMergeRequestEnsureAction } from './gitlabMergeRequestEnsure';
 export { createGitLabWebhookCreateAction } from './gitlabWebhookCreate';
 export { createJenkinsJobCreateAction } from './jenkinsJobCreate';
 export { createSonarQubeProjectCreateAction } from './sonarqubeProjectCreate';
