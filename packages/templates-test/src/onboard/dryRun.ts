@@ -33,8 +33,13 @@ export const deliveryValues = {
   replicas: 2,
   qualityGate: 'Sonar way',
   jenkinsFolder: 'services',
-  port: 8080,
-  buildCommand: 'mvn package',
+  // legacy-billing is a Maven service without a Dockerfile.
+  port: 8081,
+  buildImage: 'maven:3.9.9-eclipse-temurin-21-alpine',
+  buildCommand: 'mvn -B package -DskipTests',
+  artifactPath: 'target/legacy-billing.jar',
+  runtimeImage: 'eclipse-temurin:21.0.5_11-jre-alpine',
+  startCommand: 'java -jar target/legacy-billing.jar',
 };
 
 /**
@@ -83,10 +88,15 @@ export async function dryRunOnboardTemplate(options: {
     .send({
       template: runnable,
       values: options.values,
-      directoryContents: await readDirectoryContents(
-        skeletonDir,
-        DRY_RUN_SKELETON,
-      ),
+      // What the portal reads beside the template: its own delivery/ folder,
+      // and the skeleton.
+      directoryContents: [
+        ...(await readDirectoryContents(
+          path.join(path.dirname(onboardTemplateFile), 'delivery'),
+          'delivery',
+        )),
+        ...(await readDirectoryContents(skeletonDir, DRY_RUN_SKELETON)),
+      ],
     });
   if (response.status !== 200) {
     throw new Error(

@@ -148,9 +148,60 @@ describe('onboard-service, dry run through the real scaffolder', () => {
       }
     });
 
-    it("adds the skeleton's Dockerfile because the repository has none", async () => {
-      expect(files.get('Dockerfile')).toBe(
-        await fs.readFile(path.join(skeletonDir, 'Dockerfile'), 'utf8'),
+    it('adds a Dockerfile that builds with the given command and runs on the given port, because the repository has none', () => {
+      const dockerfile = files.get('Dockerfile')!;
+      expect(dockerfile).not.toBe(undefined);
+      // Not the skeleton's Node.js one: this service is built with Maven.
+      expect(dockerfile).not.toContain('npm');
+      const instructions = dockerfile
+        .split('\n')
+        .filter(line => line && !line.startsWith('#'));
+      expect(instructions).toEqual([
+        'ARG BUILD_IMAGE=maven:3.9.9-eclipse-temurin-21-alpine',
+        'ARG RUNTIME_IMAGE=eclipse-temurin:21.0.5_11-jre-alpine',
+        'FROM ${BUILD_IMAGE} AS build',
+        'WORKDIR /src',
+        'COPY . .',
+        'RUN mvn -B package -DskipTests',
+        'FROM ${RUNTIME_IMAGE} AS runtime',
+        'WORKDIR /app',
+        'COPY --from=build --chown=root:root /src/target/legacy-billing.jar ./target/legacy-billing.jar',
+        'ENV PORT=8081',
+        'USER 1000:1000',
+        'EXPOSE 8081',
+        'CMD exec java -jar target/legacy-billing.jar',
+      ]);
+    });
+
+    it('sets the chart to the port, in a values file Argo CD reads before the environment one', () => {
+      expect(parseYaml(files.get('chart/values-service.yaml')!)).toEqual({
+        containerPort: 8081,
+      });
+      const argocd = result.template.spec.steps.find(
+        (s: { id: string }) => s.id === 'argocd',
+      );
+      expect(argocd.input.valueFiles).toEqual([
+        'values-service.yaml',
+        'values-${{ parameters.environment }}.yaml',
+      ]);
+      // The skeleton's defaults stay as they are underneath.
+      expect(parseYaml(files.get('chart/values.yaml')!).containerPort).toBe(
+        8080,
+      );
+    });
+
+    it('tells the reviewers what the Dockerfile does and what to adapt for a service that is not Node.js', () => {
+      const step = result.template.spec.steps.find(
+        (s: { id: string }) => s.id === 'merge-request',
+      );
+      expect(step.input.description).toContain(
+        'change that stage to its own test command before merging',
+      );
+      const rendered = result.log.find(line =>
+        line.includes('Running gitlab:mergeRequest:ensure in dry-run mode'),
+      )!;
+      expect(rendered).toContain(
+        'builds with `mvn -B package -DskipTests` in `maven:3.9.9-eclipse-temurin-21-alpine`, runs `java -jar target/legacy-billing.jar` in `eclipse-temurin:21.0.5_11-jre-alpine` as a non-root user on port 8081',
       );
     });
 
@@ -182,6 +233,7 @@ describe('onboard-service, dry run through the real scaffolder', () => {
         'fetch:plain',
         'slipway:catalog-info:merge',
         'fs:delete',
+        'fetch:template',
         'fetch:template',
         'fs:delete',
         'gitlab:repo:push',
@@ -256,6 +308,12 @@ describe('onboard-service, dry run through the real scaffolder', () => {
       });
       files = repositoryFiles(result.files);
     }, 60_000);
+
+    it('keeps its Dockerfile and still sets the chart to the chosen port', () => {
+      expect(parseYaml(files.get('chart/values-service.yaml')!)).toEqual({
+        containerPort: 8081,
+      });
+    });
 
     it('does not replace the Dockerfile or the accepted findings', async () => {
       const own = path.join(fixtureRepositories, 'ledger');
