@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
@@ -108,4 +109,31 @@ describe('the steps of templates/microservice', () => {
       })),
     ).toEqual(checked.map(step => ({ step: step.id, undeclared: [] })));
   }, 60_000);
+});
+
+describe('the repository page of templates/microservice', () => {
+  it("offers the embedded default's GitLab host in the RepoUrlPicker", async () => {
+    // The picker lists only the integrations named in allowedHosts: none
+    // listed, no host to choose, and the form cannot be completed.
+    const template = parseYaml(await fs.readFile(templateFile, 'utf8'));
+    const appConfig = parseYaml(
+      await fs.readFile(
+        path.resolve(templateFile, '../../../app-config.yaml'),
+        'utf8',
+      ),
+    );
+    const repoUrl = template.spec.parameters
+      .map(
+        (page: { properties?: Record<string, any> }) =>
+          page.properties?.repoUrl,
+      )
+      .find(Boolean);
+    expect(repoUrl['ui:field']).toBe('RepoUrlPicker');
+    const gitlabHosts = appConfig.integrations.gitlab.map(
+      (integration: { host: string }) => integration.host,
+    );
+    expect(repoUrl['ui:options']?.allowedHosts).toEqual(
+      expect.arrayContaining(gitlabHosts),
+    );
+  });
 });
