@@ -15,6 +15,7 @@
  * Extra arguments go to `backstage-cli repo start`.
  */
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -97,5 +98,11 @@ if (process.env.SLIPWAY_SIMULATOR !== 'false') {
     if (ready) startPortal();
   });
 } else {
+  if (!fs.existsSync(path.join(root, 'app-config.local.yaml'))) {
+    console.warn(
+      '[start] SLIPWAY_SIMULATOR=false: app-config.yaml reads the software templates from the simulated GitLab (127.0.0.1:7100). ' +
+        'Register them from your GitLab, or from disk, in app-config.local.yaml (see packages/toolchain-simulator/README.md).',
+    );
+  }
   startPortal();
 }

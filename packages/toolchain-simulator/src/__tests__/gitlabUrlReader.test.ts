@@ -181,6 +181,27 @@ describe('GitlabUrlReader against the simulated GitLab', () => {
     expect(await raw.json()).toEqual({ message: '401 Unauthorized' });
   });
 
+  it("serves the catalog's view, edit and source location links", async () => {
+    const file = await fetch(`${blob}/microservice/template.yaml`);
+    expect(file.status).toBe(200);
+    expect(await file.text()).toContain('name: microservice');
+    const edit = await fetch(
+      `${sim.urls.gitlab}/${DEFAULT_TEMPLATES_PROJECT}/-/edit/main/microservice/template.yaml`,
+    );
+    expect(await edit.text()).toContain('name: microservice');
+    // backstage.io/source-location is the folder as a blob URL
+    const folder = await fetch(`${blob}/microservice/`);
+    expect(folder.url).toBe(
+      `${sim.urls.gitlab}/${DEFAULT_TEMPLATES_PROJECT}/-/tree/main/microservice`,
+    );
+    expect((await folder.text()).split('\n')).toEqual(
+      expect.arrayContaining([
+        'tree\tmicroservice/skeleton',
+        'blob\tmicroservice/template.yaml',
+      ]),
+    );
+  });
+
   it('reports a missing file or folder as not found', async () => {
     const reader = readerFor(sim, sim.credentials.gitlab.token);
     await expect(

@@ -286,15 +286,31 @@ export class GitLabSimulator {
       await work;
       return;
     }
-    const rawMatch = /^\/(.+?)\/-\/(?:raw|blob)\/([^/]+)\/(.+)$/.exec(req.path);
+    const rawMatch = /^\/(.+?)\/-\/(raw|blob|edit)\/([^/]+)\/(.+)$/.exec(
+      req.path,
+    );
     if (rawMatch && req.method === 'GET') {
+      // The web UI's file views (blob, edit) show the raw content
       const project = this.findProject(decodeURIComponent(rawMatch[1]));
+      const [, , view, ref, file] = rawMatch.map(decodeURIComponent);
+      const folder = file.replace(/\/$/, '');
+      if (
+        project &&
+        view !== 'raw' &&
+        (await this.repos.isFolder(this.fullPath(project), ref, folder))
+      ) {
+        // GitLab shows a folder opened as a blob (a catalog source location)
+        // as a tree
+        res.writeHead(302, {
+          Location: `/${this.fullPath(project)}/-/tree/${
+            rawMatch[3]
+          }/${folder}`,
+        });
+        res.end();
+        return;
+      }
       const content = project
-        ? await this.repos.readFile(
-            this.fullPath(project),
-            decodeURIComponent(rawMatch[2]),
-            decodeURIComponent(rawMatch[3]),
-          )
+        ? await this.repos.readFile(this.fullPath(project), ref, file)
         : undefined;
       if (content === undefined) {
         sendText(res, 404, 'Not Found');

@@ -83,6 +83,19 @@ export class GitRepos {
     }
   }
 
+  async isFolder(fullPath: string, ref: string, folder: string) {
+    try {
+      const type = await git(this.repoPath(fullPath), [
+        'cat-file',
+        '-t',
+        `${ref}:${folder}`,
+      ]);
+      return type.trim() === 'tree';
+    } catch {
+      return false;
+    }
+  }
+
   async listFiles(fullPath: string, ref: string): Promise<string[]> {
     try {
       const out = await git(this.repoPath(fullPath), [
