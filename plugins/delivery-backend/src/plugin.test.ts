@@ -539,14 +539,33 @@ describe('GET /v1/entities/:namespace/:kind/:name/summary', () => {
     });
 
     it('gives the same scan counts as the findings would', async () => {
+      fake.reportlessBuild = 3;
       const { get } = await startBackend();
       const summary = await get('default/component/payments-api/summary');
-      fake.reportlessBuild = 3;
-      const runs = await get('default/component/payments-api/runs?limit=1');
       const { scan } = summary.body.ecr.data.latestImage;
-      const fromFindings = runs.body.runs[0].vulnerabilities;
+      expect(summary.body.jenkins.data.latestRun.vulnerabilities).toEqual(scan);
+      expect(operations()).not.toContain(
+        `ecr DescribeImageScanFindings ${tagOf(3)}`,
+      );
+      const report = await get(
+        'default/component/payments-api/vulnerabilities?run=3',
+      );
+      const { findings, ...fromFindings } = report.body.report;
       expect(fromFindings.source).toBe('ecr');
+      expect(findings).toHaveLength(2);
       expect(scan).toEqual(fromFindings);
+    });
+
+    it('reads no scan for a run whose image is not in ECR', async () => {
+      fake.builds = 4;
+      fake.failedBuild = 4;
+      fake.reportlessBuild = 4;
+      const { get } = await startBackend();
+      const res = await get('default/component/payments-api/summary');
+      expect(res.body.jenkins.data.latestRun.vulnerabilities).toBeUndefined();
+      expect(
+        operations().filter(o => o.startsWith('ecr DescribeImageScanFindings')),
+      ).toEqual([]);
     });
 
     it.each([

@@ -421,13 +421,7 @@ export class DeliveryService {
     ]);
     const vulnerabilities = trivy
       ? summarize(trivy)
-      : await this.ecrScanOf(entity, build).then(
-          scan => (scan ? summarize(scan) : undefined),
-          error => {
-            this.logSourceError(entity, 'ecr', error);
-            return undefined;
-          },
-        );
+      : await this.imageScanOf(entity, build, ecrRef, tag, image);
     const jenkinsStages: PipelineStage[] = (stages?.stages ?? []).map(s => ({
       name: s.name,
       status: s.status,
@@ -454,6 +448,33 @@ export class DeliveryService {
         : {}),
       ...(vulnerabilities ? { vulnerabilities } : {}),
     };
+  }
+
+  /**
+   * Without a Trivy report, the ECR scan of the run's image: none when there
+   * is no image with its tag, the image's own counts for a basic scan, else
+   * the findings.
+   */
+  private async imageScanOf(
+    entity: Entity,
+    build: JenkinsBuild,
+    ecrRef: EcrRepositoryReference | undefined,
+    tag: string | undefined,
+    image: EcrImage | undefined,
+  ): Promise<VulnerabilitySummary | undefined> {
+    if (!ecrRef || !tag || !image) {
+      return undefined;
+    }
+    return (
+      basicScanSummary(ecrRef, tag, image) ??
+      this.ecrScanOf(entity, build).then(
+        scan => (scan ? summarize(scan) : undefined),
+        error => {
+          this.logSourceError(entity, 'ecr', error);
+          return undefined;
+        },
+      )
+    );
   }
 
   private commitInfo(entity: Entity, build: JenkinsBuild) {
