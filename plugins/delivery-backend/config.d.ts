@@ -13,7 +13,8 @@ export interface Config {
        * How long an upstream answer is reused, in seconds. Default 30; 0
        * turns caching off (concurrent identical calls are still shared).
        * With a shared cache store (backend.cache.store: redis), all replicas
-       * share the cached answers.
+       * share the cached answers. Each replica also reuses a serialised
+       * summary for this long, at most 5 seconds.
        */
       ttlSeconds?: number;
     };
