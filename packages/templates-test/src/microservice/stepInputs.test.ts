@@ -137,3 +137,17 @@ describe('the repository page of templates/microservice', () => {
     );
   });
 });
+
+describe('the Argo CD step of templates/microservice', () => {
+  it('watches the clone URL GitLab gave the new project', async () => {
+    // Not one built from the host with an assumed scheme: an http GitLab
+    // (the embedded default) would never be synced.
+    const template = parseYaml(await fs.readFile(templateFile, 'utf8'));
+    const argocd = template.spec.steps.find(
+      (step: { id: string }) => step.id === 'argocd',
+    );
+    expect(argocd.input.repoUrl).toMatch(
+      /^\$\{\{ steps\.publish\.output\.remoteUrl if /,
+    );
+  });
+});
