@@ -7,6 +7,7 @@
 
 export * from './annotations';
 export * from './api';
+export * from './argocdStatus';
 export * from './errors';
 export * from './model';
 export * from './permissions';

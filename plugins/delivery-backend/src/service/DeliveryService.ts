@@ -6,6 +6,8 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  argoCdHealthToPipelineStatus,
+  argoCdSyncToPipelineStatus,
   ARGOCD_APP_NAME_ANNOTATION,
   ARGOCD_APP_SELECTOR_ANNOTATION,
   ArgoCdApplicationReference,
@@ -1191,12 +1193,12 @@ function addDeployments(runs: PipelineRun[], apps: ArgoApp[]) {
       run.stages.push(
         {
           name: 'Sync',
-          status: syncStatus(deployed.syncStatus),
+          status: argoCdSyncToPipelineStatus(deployed.syncStatus),
           source: 'argocd',
         },
         {
           name: 'Healthy',
-          status: healthStatus(deployed.healthStatus),
+          status: argoCdHealthToPipelineStatus(deployed.healthStatus),
           source: 'argocd',
         },
       );
@@ -1214,31 +1216,4 @@ function imageTag(image: string): string | undefined {
   const slash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.lastIndexOf(':');
   return colon > slash ? withoutDigest.slice(colon + 1) : undefined;
-}
-
-function syncStatus(status: string): PipelineStatus {
-  switch (status) {
-    case 'Synced':
-      return 'success';
-    case 'OutOfSync':
-      return 'running';
-    default:
-      return 'unknown';
-  }
-}
-
-function healthStatus(status: string): PipelineStatus {
-  switch (status) {
-    case 'Healthy':
-      return 'success';
-    case 'Progressing':
-      return 'running';
-    case 'Degraded':
-    case 'Missing':
-      return 'failed';
-    case 'Suspended':
-      return 'paused';
-    default:
-      return 'unknown';
-  }
 }

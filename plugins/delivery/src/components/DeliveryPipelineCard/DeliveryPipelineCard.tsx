@@ -5,6 +5,8 @@ import { makeStyles } from '@material-ui/core/styles';
 import { InfoCard, Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
+  argoCdHealthToPipelineStatus,
+  argoCdSyncToPipelineStatus,
   DEPLOYMENT_STAGE_NAMES,
   DeliverySummaryResponse,
   JENKINS_JOB_FULL_NAME_ANNOTATION,
@@ -288,9 +290,9 @@ export function withDeploymentStages(run: PipelineRun): PipelineStage[] {
   }
   const deployment = run.deployments?.[0];
   const deployed = Boolean(deployment) && run.status === 'success';
-  const sync = deployed ? syncStage(deployment!.syncStatus) : 'not-executed';
+  const sync = deployed ? argoCdSyncToPipelineStatus(deployment!.syncStatus) : 'not-executed';
   const healthy = deployed
-    ? healthStage(deployment!.healthStatus)
+    ? argoCdHealthToPipelineStatus(deployment!.healthStatus)
     : 'not-executed';
   const [syncName, healthyName] = DEPLOYMENT_STAGE_NAMES;
   return [
@@ -298,31 +300,6 @@ export function withDeploymentStages(run: PipelineRun): PipelineStage[] {
     { name: syncName, status: sync, source: 'argocd' },
     { name: healthyName, status: healthy, source: 'argocd' },
   ];
-}
-
-function syncStage(syncStatus: string): PipelineStatus {
-  switch (syncStatus) {
-    case 'Synced':
-      return 'success';
-    case 'OutOfSync':
-      return 'running';
-    default:
-      return 'unknown';
-  }
-}
-
-function healthStage(healthStatus: string): PipelineStatus {
-  switch (healthStatus) {
-    case 'Healthy':
-      return 'success';
-    case 'Progressing':
-      return 'running';
-    case 'Degraded':
-    case 'Missing':
-      return 'failed';
-    default:
-      return 'unknown';
-  }
 }
 
 /** One line per failed stage that says why it failed. */
