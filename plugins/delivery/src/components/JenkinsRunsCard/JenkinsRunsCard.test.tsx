@@ -51,12 +51,10 @@ describe('JenkinsRunsCard', () => {
 
   it('says when there are no runs yet', async () => {
     const api = mockDeliveryApi({
-      getRuns: jest
-        .fn()
-        .mockResolvedValue({
-          entityRef: 'component:default/payments-api',
-          runs: [],
-        }),
+      getRuns: jest.fn().mockResolvedValue({
+        entityRef: 'component:default/payments-api',
+        runs: [],
+      }),
     });
     await renderWithEntity(<JenkinsRunsCard />, { entity: paymentsApi, api });
     expect(await screen.findByText('No runs yet')).toBeInTheDocument();
