@@ -20,6 +20,7 @@ import {
   sendText,
 } from '../http';
 import { git, gitEnv, GitRepos } from './gitRepos';
+import { GitLabMergeRequest, mergeRequestsApi } from './mergeRequests';
 
 export const GITLAB_VERSION = '17.5.2';
 const VISIBILITY_LEVELS = { private: 0, internal: 10, public: 20 } as const;
@@ -70,6 +71,7 @@ export interface GitLabProject {
   lastActivityAt: number;
   creatorId: number;
   hooks: GitLabHook[];
+  mergeRequests: GitLabMergeRequest[];
 }
 
 export interface PushEvent {
@@ -96,7 +98,7 @@ export class GitLabSimulator {
   constructor(
     reposRoot: string,
     private readonly credentials: { username: string; token: string },
-    private readonly log: (message: string) => void,
+    readonly log: (message: string) => void,
   ) {
     this.repos = new GitRepos(reposRoot);
     this.addUser(
@@ -176,6 +178,7 @@ export class GitLabSimulator {
       lastActivityAt: input.createdAt ?? Date.now(),
       creatorId: 1,
       hooks: [],
+      mergeRequests: [],
     };
     this.projects.push(project);
     await this.repos.create(this.fullPath(project), project.defaultBranch);
@@ -573,7 +576,7 @@ export class GitLabSimulator {
         notFound(res, 'Project');
         return;
       }
-      await this.projectApi(req, res, project, seg.slice(2));
+      await this.projectApi(req, res, project, seg.slice(2), user);
       return;
     }
     sendJson(res, 404, { error: '404 Not Found' });
@@ -584,11 +587,18 @@ export class GitLabSimulator {
     res: http.ServerResponse,
     project: GitLabProject,
     rest: string[],
+    user: GitLabUser,
   ) {
     const m = req.method;
     const full = this.fullPath(project);
     if (rest.length === 0 && m === 'GET') {
       sendJson(res, 200, await this.projectJson(project));
+      return;
+    }
+    if (
+      rest[0] === 'merge_requests' &&
+      (await mergeRequestsApi(this, req, res, project, rest, user))
+    ) {
       return;
     }
     if (rest[0] === 'hooks') {

@@ -34,6 +34,16 @@ export interface FileChange {
   executable?: boolean;
 }
 
+export interface FileDiff {
+  path: string;
+  /** A added, M modified, D deleted, T type changed. */
+  status: 'A' | 'M' | 'D' | 'T';
+  /** Git modes, `000000` for a side where the file does not exist. */
+  oldMode: string;
+  newMode: string;
+  diff: string;
+}
+
 export class GitRepos {
   constructor(readonly root: string) {}
 
@@ -299,6 +309,129 @@ export class GitRepos {
       }
     }
   }
+  /**
+   * Merges `source` into `branch` with a merge commit (`--no-ff`, as GitLab's
+   * default merge method does) and moves the branch with a compare-and-swap.
+   * `conflict` when the two cannot be merged without a person;
+   * `moved` when the branch is not at `expectedTip` any more.
+   */
+  async mergeCommit(
+    fullPath: string,
+    branch: string,
+    source: string,
+    options: { message: string; author: GitIdentity; expectedTip?: string },
+  ): Promise<
+    | { status: 'merged'; sha: string; before: string }
+    | { status: 'conflict' | 'moved' | 'missing' }
+  > {
+    const dir = this.repoPath(fullPath);
+    const ref = `refs/heads/${branch}`;
+    const tip = await this.resolve(fullPath, ref);
+    if (!tip) return { status: 'missing' };
+    if (options.expectedTip && options.expectedTip !== tip)
+      return { status: 'moved' };
+    let tree: string;
+    try {
+      tree = (
+        await git(dir, ['merge-tree', '--write-tree', tip, source])
+      ).split('\n')[0];
+    } catch {
+      return { status: 'conflict' };
+    }
+    const env = {
+      GIT_AUTHOR_NAME: options.author.name,
+      GIT_AUTHOR_EMAIL: options.author.email,
+      GIT_COMMITTER_NAME: options.author.name,
+      GIT_COMMITTER_EMAIL: options.author.email,
+    };
+    const sha = (
+      await git(dir, ['commit-tree', tree, '-p', tip, '-p', source], {
+        env,
+        input: `${options.message}\n`,
+      })
+    ).trim();
+    try {
+      await git(dir, ['update-ref', ref, sha, tip]);
+    } catch {
+      return { status: 'moved' };
+    }
+    return { status: 'merged', sha, before: tip };
+  }
+
+  /** Deletes a branch; resolves with the commit it pointed at. */
+  async deleteBranch(
+    fullPath: string,
+    branch: string,
+  ): Promise<string | undefined> {
+    const ref = `refs/heads/${branch}`;
+    const tip = await this.resolve(fullPath, ref);
+    if (!tip) return undefined;
+    await git(this.repoPath(fullPath), ['update-ref', '-d', ref, tip]);
+    return tip;
+  }
+
+  /** The best common ancestor of two commits. */
+  async mergeBase(
+    fullPath: string,
+    a: string,
+    b: string,
+  ): Promise<string | undefined> {
+    try {
+      return (
+        (await git(this.repoPath(fullPath), ['merge-base', a, b])).trim() ||
+        undefined
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The changes from `base` to `head`, one entry a file, each with its
+   * unified diff from the first hunk on (as GitLab's diff APIs give it).
+   */
+  async diff(
+    fullPath: string,
+    base: string,
+    head: string,
+  ): Promise<FileDiff[]> {
+    const dir = this.repoPath(fullPath);
+    const raw = await git(dir, [
+      'diff-tree',
+      '-r',
+      '-z',
+      '--no-renames',
+      base,
+      head,
+    ]);
+    const fields = raw.split('\0').filter(Boolean);
+    const result: FileDiff[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const [oldMode, newMode, , , status] = fields[i]
+        .replace(/^:/, '')
+        .split(' ');
+      const file = fields[i + 1];
+      const patch = await git(dir, [
+        'diff',
+        '--no-color',
+        '--no-ext-diff',
+        base,
+        head,
+        '--',
+        file,
+      ]);
+      const hunk = patch.indexOf('\n@@');
+      result.push({
+        path: file,
+        status: status.charAt(0) as FileDiff['status'],
+        oldMode,
+        newMode,
+        diff: hunk < 0 ? '' : patch.slice(hunk + 1),
+      });
+    }
+    return result;
+  }
+
   /**
    * `git archive` of `sha` (limited to `subpath` when given) under the
    * top folder `prefix`, as GitLab's repository archive endpoint builds it.

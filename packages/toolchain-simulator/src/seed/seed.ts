@@ -14,6 +14,7 @@ import type { EcrSimulator } from '../ecr/EcrSimulator';
 import type { ArgoCdSimulator } from '../argocd/ArgoCdSimulator';
 import type { PipelineRunner } from '../pipeline/PipelineRunner';
 import { Random } from '../random';
+import { seedLegacyBilling } from './legacyBilling';
 
 export interface SeedComponent {
   name: string;
@@ -96,6 +97,7 @@ export async function seedTools(
   gitlab.addUser('jenkins', 'Jenkins', 'jenkins@slipway.example');
   const start = options.now - 21 * DAY;
   const clock = new VirtualClock(start);
+  await seedLegacyBilling(gitlab, { now: options.now });
 
   for (const component of SEED_COMPONENTS) {
     const random = new Random(`${options.seed}:seed:${component.name}`);
