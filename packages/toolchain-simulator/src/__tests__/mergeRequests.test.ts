@@ -265,6 +265,20 @@ describe('GitLab merge requests', () => {
     expect(diffs[0]).toMatchObject({ a_mode: '0', b_mode: '100644' });
   });
 
+  it('shows the merge request at its web URL', async () => {
+    const page = await fetch(
+      `${sim.urls.gitlab}/${project}/-/merge_requests/1`,
+    );
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('Put legacy-billing on the road (v2) (!1)');
+    expect(text).toContain('opened: onboard -> main');
+    expect(text).toContain('A\tJenkinsfile');
+    expect(
+      (await fetch(`${sim.urls.gitlab}/${project}/-/merge_requests/7`)).status,
+    ).toBe(404);
+  });
+
   it('merges with a merge commit, removes the source branch and fires the push hook', async () => {
     const before = await sim.tools.gitlab.repos.resolve(
       project,

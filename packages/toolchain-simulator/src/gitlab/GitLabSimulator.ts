@@ -20,7 +20,11 @@ import {
   sendText,
 } from '../http';
 import { git, gitEnv, GitRepos } from './gitRepos';
-import { GitLabMergeRequest, mergeRequestsApi } from './mergeRequests';
+import {
+  GitLabMergeRequest,
+  mergeRequestPage,
+  mergeRequestsApi,
+} from './mergeRequests';
 
 export const GITLAB_VERSION = '17.5.2';
 const VISIBILITY_LEVELS = { private: 0, internal: 10, public: 20 } as const;
@@ -287,6 +291,18 @@ export class GitLabSimulator {
         tracked.finally(() => this.pending.delete(tracked));
       }
       await work;
+      return;
+    }
+    const mrMatch = /^\/(.+?)\/-\/merge_requests\/(\d+)$/.exec(req.path);
+    if (mrMatch && req.method === 'GET') {
+      const project = this.findProject(decodeURIComponent(mrMatch[1]));
+      const page =
+        project && (await mergeRequestPage(this, project, Number(mrMatch[2])));
+      if (!page) {
+        sendText(res, 404, 'Not Found');
+        return;
+      }
+      sendText(res, 200, page);
       return;
     }
     const rawMatch = /^\/(.+?)\/-\/(raw|blob|edit)\/([^/]+)\/(.+)$/.exec(

@@ -504,6 +504,37 @@ export async function mergeRequestsApi(
   return false;
 }
 
+/**
+ * The merge request's web page, reduced to text: title, state, branches,
+ * description and the changed files, so a link a template outputs opens.
+ */
+export async function mergeRequestPage(
+  gitlab: GitLabSimulator,
+  project: GitLabProject,
+  iid: number,
+): Promise<string | undefined> {
+  const mr = project.mergeRequests.find(x => x.iid === iid);
+  if (!mr) return undefined;
+  const api = new MergeRequestsApi(gitlab, project, mr.author);
+  const changes = await api.changes(mr);
+  return [
+    `${mr.title} (!${mr.iid})`,
+    `${mr.state}: ${mr.sourceBranch} -> ${mr.targetBranch}`,
+    `labels: ${mr.labels.join(', ')}`,
+    '',
+    mr.description,
+    '',
+    `Changes (${changes.length}):`,
+    ...changes.map(c => `${changeLetter(c)}\t${c.new_path}`),
+    '',
+  ].join('\n');
+}
+
+function changeLetter(change: { new_file: boolean; deleted_file: boolean }) {
+  if (change.new_file) return 'A';
+  return change.deleted_file ? 'D' : 'M';
+}
+
 function detailedMergeStatus(mr: GitLabMergeRequest, hasConflicts: boolean) {
   if (mr.state !== 'opened') return 'not_open';
   return hasConflicts ? 'conflict' : 'mergeable';

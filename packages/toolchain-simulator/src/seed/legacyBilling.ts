@@ -24,7 +24,6 @@ export const LEGACY_BILLING_FILES: Record<string, (age: number) => string> = {
 kind: Component
 metadata:
   name: legacy-billing
-  title: Legacy billing
   description: The monthly invoicing batch. Not on the road yet - built and deployed by hand.
   tags:
     - java
