@@ -224,7 +224,7 @@ describe('onboard-service, dry run through the real scaffolder', () => {
       }
     });
 
-    it('provisions every system with the same actions as the create template, then opens the merge request', () => {
+    it('provisions every system with the same actions as the create template and opens the merge request', () => {
       const actions = result.template.spec.steps.map(
         (s: { action: string }) => s.action,
       );
@@ -242,8 +242,9 @@ describe('onboard-service, dry run through the real scaffolder', () => {
         'aws:ecr:repository:create',
         'jenkins:job:create',
         'gitlab:webhook:create',
-        'argocd:application:create',
         'gitlab:mergeRequest:ensure',
+        // after the merge request, whose URL gives the project's clone URL
+        'argocd:application:create',
       ]);
       // gitlab:repo:push writes to GitLab, so a dry run skips it; the
       // delivery actions run in their own dry-run mode.
