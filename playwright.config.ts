@@ -34,7 +34,7 @@ export default defineConfig({
     url: 'http://127.0.0.1:7007/.backstage/health/v1/readiness',
     reuseExistingServer: !process.env.CI,
     timeout: 300_000,
-    stdout: 'pipe',
+    stdout: 'ignore',
     stderr: 'pipe',
   },
 
