@@ -326,6 +326,14 @@ test.describe.serial('the whole road', () => {
     });
 
     // The catalog entity: its Delivery tab shows no runs yet.
+    // catalog:register adds the location; the entity follows within seconds.
+    await waitFor('the catalog to process the new entity', async () => {
+      const response = await page.request.get(
+        `http://localhost:7007/api/catalog/entities/by-name/component/default/${service}`,
+        { headers: { Authorization: `Bearer ${await guestToken(page)}` } },
+      );
+      return response.ok();
+    });
     await page.getByRole('link', { name: 'Open in catalog' }).first().click();
     await expect(
       page.getByRole('heading', { name: service, level: 2 }),
