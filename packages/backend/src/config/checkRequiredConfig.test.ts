@@ -29,10 +29,37 @@ const completeEnv = {
   BACKEND_EXTERNAL_ACCESS_TOKEN: 'a-long-random-token',
   GITLAB_HOST: 'gitlab.example.com',
   GITLAB_TOKEN: 'glpat-example',
+  JENKINS_URL: 'https://jenkins.example.com',
+  JENKINS_USERNAME: 'backstage',
+  JENKINS_API_TOKEN: 'jenkins-token',
+  SONARQUBE_URL: 'https://sonarqube.example.com',
+  SONARQUBE_TOKEN: 'squ_example',
+  ARGOCD_URL: 'https://argocd.example.com',
+  ARGOCD_TOKEN: 'argocd-token',
 };
 
+/** Every string value of a config, with its key. */
+function leaves(value: unknown, key = ''): Array<[string, string]> {
+  if (typeof value === 'string') return [[key, value]];
+  if (Array.isArray(value)) {
+    return value.flatMap((v, i) => leaves(v, `${key}[${i}]`));
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) =>
+      leaves(v, key ? `${key}.${k}` : k),
+    );
+  }
+  return [];
+}
+
 describe('checkRequiredConfig', () => {
+  const nodeEnv = process.env.NODE_ENV;
+  afterEach(() => {
+    process.env.NODE_ENV = nodeEnv;
+  });
+
   it('accepts the production config when every variable is set', async () => {
+    process.env.NODE_ENV = 'production';
     const config = await loadProductionConfig(completeEnv);
     expect(() => checkRequiredConfig(config)).not.toThrow();
     expect(config.getString('backend.database.client')).toBe('pg');
@@ -63,6 +90,26 @@ describe('checkRequiredConfig', () => {
     );
     expect(message).not.toContain("'backend.database.connection.password'");
     expect(message).not.toContain('s3cret-password');
+  });
+
+  it('names a missing tool credential in production', async () => {
+    process.env.NODE_ENV = 'production';
+    const { JENKINS_API_TOKEN, ARGOCD_TOKEN, ...env } = completeEnv;
+    const config = await loadProductionConfig(env);
+    expect(() => checkRequiredConfig(config)).toThrow(
+      "'jenkins.instances[0].apiKey' (set JENKINS_API_TOKEN), 'argocd.appLocatorMethods[0].instances[0].token' (set ARGOCD_TOKEN)",
+    );
+  });
+
+  it('keeps nothing of the simulator in the production config', async () => {
+    const config = await loadProductionConfig(completeEnv);
+    const simulatorValues = leaves(config.get()).filter(([, value]) =>
+      /127\.0\.0\.1:71\d\d|simulator/.test(value),
+    );
+    expect(simulatorValues).toEqual([]);
+    expect(config.getOptional('delivery.ecr.endpoint')).toBeUndefined();
+    expect(config.getOptional('auth.providers.guest')).toBeUndefined();
+    expect(config.getConfigArray('catalog.locations')).toEqual([]);
   });
 
   it('accepts a PostgreSQL connection string', () => {

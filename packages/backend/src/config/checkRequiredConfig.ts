@@ -53,6 +53,10 @@ export function checkRequiredConfig(config: Config): void {
     }
   });
 
+  if (process.env.NODE_ENV === 'production') {
+    checkToolCredentials(config, require);
+  }
+
   if (missing.length > 0) {
     throw new Error(
       `Missing required config value${
@@ -61,4 +65,42 @@ export function checkRequiredConfig(config: Config): void {
         'See app-config.production.yaml for the environment variables the production configuration reads.',
     );
   }
+}
+
+type Require = (key: string, value: unknown, hint: string) => void;
+
+/**
+ * In production every tool of the road needs its URL and credentials: a
+ * missing token would otherwise show up as anonymous calls failing on every
+ * entity page, long after startup.
+ */
+function checkToolCredentials(config: Config, require: Require) {
+  config.getOptionalConfigArray('integrations.gitlab')?.forEach((c, i) => {
+    require(`integrations.gitlab[${i}].host`, c.getOptional('host'), 'set GITLAB_HOST');
+    require(`integrations.gitlab[${i}].token`, c.getOptional('token'), 'set GITLAB_TOKEN');
+  });
+  config.getOptionalConfigArray('jenkins.instances')?.forEach((c, i) => {
+    const key = `jenkins.instances[${i}]`;
+    require(`${key}.baseUrl`, c.getOptional('baseUrl'), 'set JENKINS_URL');
+    require(`${key}.username`, c.getOptional('username'), 'set JENKINS_USERNAME');
+    require(`${key}.apiKey`, c.getOptional('apiKey'), 'set JENKINS_API_TOKEN');
+  });
+  config.getOptionalConfigArray('sonarqube.instances')?.forEach((c, i) => {
+    const key = `sonarqube.instances[${i}]`;
+    require(`${key}.baseUrl`, c.getOptional('baseUrl'), 'set SONARQUBE_URL');
+    require(`${key}.apiKey`, c.getOptional('apiKey'), 'set SONARQUBE_TOKEN');
+  });
+  config
+    .getOptionalConfigArray('argocd.appLocatorMethods')
+    ?.forEach((method, m) => {
+      method.getOptionalConfigArray('instances')?.forEach((c, i) => {
+        const key = `argocd.appLocatorMethods[${m}].instances[${i}]`;
+        require(`${key}.url`, c.getOptional('url'), 'set ARGOCD_URL');
+        const signsIn =
+          c.getOptional('username') ?? config.getOptional('argocd.username');
+        if (!signsIn) {
+          require(`${key}.token`, c.getOptional('token'), 'set ARGOCD_TOKEN');
+        }
+      });
+    });
 }
