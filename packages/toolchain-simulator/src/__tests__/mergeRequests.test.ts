@@ -147,6 +147,23 @@ describe('GitLab merge requests', () => {
     });
   });
 
+  it('creates a branch from a ref, as gitlab:repo:push does for a new branch', async () => {
+    const branch = await api.Branches.create(project, 'from-api', 'main');
+    expect(branch).toMatchObject({ name: 'from-api', default: false });
+    expect(branch.commit.id).toBe(
+      await sim.tools.gitlab.repos.resolve(project, 'refs/heads/main'),
+    );
+    const again = await gl(
+      `/projects/${encodeURIComponent(project)}/repository/branches`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ branch: 'from-api', ref: 'main' }),
+      },
+    );
+    expect(again.status).toBe(400);
+    expect((await again.json()).message).toBe('Branch already exists');
+  });
+
   it('opens a merge request, refuses a second open one from the same branch, and updates it', async () => {
     await branchWithChange('onboard', {
       Jenkinsfile:

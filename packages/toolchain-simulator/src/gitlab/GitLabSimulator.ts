@@ -687,6 +687,70 @@ export class GitLabSimulator {
         return;
       }
     }
+    if (
+      rest[0] === 'repository' &&
+      rest[1] === 'branches' &&
+      rest.length === 2 &&
+      m === 'POST'
+    ) {
+      // gitlab:repo:push creates its branch this way when it is missing.
+      const body = await req.form();
+      if (!body.branch || !body.ref) {
+        sendJson(res, 400, {
+          error: [
+            !body.branch && 'branch is missing',
+            !body.ref && 'ref is missing',
+          ]
+            .filter(Boolean)
+            .join(', '),
+        });
+        return;
+      }
+      if (await this.repos.resolve(full, `refs/heads/${body.branch}`)) {
+        sendJson(res, 400, { message: 'Branch already exists' });
+        return;
+      }
+      const sha = await this.repos.resolve(full, body.ref);
+      if (!sha) {
+        sendJson(res, 400, { message: 'Invalid reference name' });
+        return;
+      }
+      await git(this.repos.repoPath(full), [
+        'update-ref',
+        `refs/heads/${body.branch}`,
+        sha,
+        '0'.repeat(40),
+      ]);
+      const commit = await this.repos.commit(full, sha);
+      this.announcePush({
+        project,
+        before: '0'.repeat(40),
+        after: sha,
+        ref: `refs/heads/${body.branch}`,
+        user,
+      });
+      sendJson(res, 201, {
+        name: body.branch,
+        commit: commit ? this.commitJson(project, commit) : { id: sha },
+        merged: false,
+        protected: false,
+        default: false,
+        developers_can_push: false,
+        developers_can_merge: false,
+        can_push: true,
+        web_url: `${this.baseUrl}/${full}/-/tree/${body.branch}`,
+      });
+      return;
+    }
+    if (
+      rest[0] === 'repository' &&
+      rest[1] === 'commits' &&
+      rest.length === 2 &&
+      m === 'POST'
+    ) {
+      await this.createCommit(req, res, project, user);
+      return;
+    }
     if (rest[0] === 'repository' && m === 'GET') {
       const ref =
         req.query.get('ref') ??
@@ -834,6 +898,105 @@ export class GitLabSimulator {
       }
     }
     sendJson(res, 404, { error: '404 Not Found' });
+  }
+
+  /**
+   * `POST /projects/:id/repository/commits` with `actions` (create, update,
+   * delete, chmod; text or base64), as gitlab:repo:push commits its files.
+   */
+  private async createCommit(
+    req: SimRequest,
+    res: http.ServerResponse,
+    project: GitLabProject,
+    user: GitLabUser,
+  ) {
+    const full = this.fullPath(project);
+    const body = await req.json<{
+      branch?: string;
+      commit_message?: string;
+      start_branch?: string;
+      actions?: {
+        action: string;
+        file_path: string;
+        content?: string;
+        encoding?: string;
+        execute_filemode?: boolean;
+      }[];
+    }>();
+    const missing = ['branch', 'commit_message', 'actions'].filter(
+      k => !(body as Record<string, unknown>)[k],
+    );
+    if (missing.length) {
+      sendJson(res, 400, {
+        error: missing.map(k => `${k} is missing`).join(', '),
+      });
+      return;
+    }
+    const ref = `refs/heads/${body.branch}`;
+    let before = await this.repos.resolve(full, ref);
+    if (!before && body.start_branch) {
+      const start = await this.repos.resolve(
+        full,
+        `refs/heads/${body.start_branch}`,
+      );
+      if (!start) {
+        sendJson(res, 400, {
+          message: `You can only create or edit files when you are on a branch`,
+        });
+        return;
+      }
+      await git(this.repos.repoPath(full), ['update-ref', ref, start]);
+      before = undefined;
+    }
+    let failure: string | undefined;
+    const result = await this.repos
+      .commitFiles(
+        full,
+        body.branch!,
+        async read => {
+          const changes = [];
+          for (const a of body.actions!) {
+            const exists = (await read(a.file_path)) !== undefined;
+            if (a.action === 'create' && exists)
+              failure = `A file with this name already exists`;
+            if (['update', 'delete', 'chmod'].includes(a.action) && !exists)
+              failure = `A file with this name doesn't exist`;
+            let content: string | Buffer | null = a.content ?? '';
+            if (a.action === 'delete') content = null;
+            else if (a.action === 'chmod')
+              content = (await read(a.file_path)) ?? '';
+            else if (a.encoding === 'base64')
+              content = Buffer.from(a.content ?? '', 'base64');
+            changes.push({
+              path: a.file_path,
+              content,
+              executable: a.execute_filemode,
+            });
+          }
+          return failure ? [] : changes;
+        },
+        {
+          message: body.commit_message!,
+          author: { name: user.name, email: user.email },
+        },
+      )
+      .catch(error => {
+        failure = String(error);
+        return undefined;
+      });
+    if (failure || !result) {
+      sendJson(res, 400, { message: failure });
+      return;
+    }
+    const commit = await this.repos.commit(full, result.sha);
+    this.announcePush({
+      project,
+      before: before ?? result.parent ?? '0'.repeat(40),
+      after: result.sha,
+      ref,
+      user,
+    });
+    sendJson(res, 201, this.commitJson(project, commit!));
   }
 
   /**

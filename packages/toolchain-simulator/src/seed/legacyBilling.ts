@@ -29,8 +29,6 @@ metadata:
     - java
     - batch
     - billing
-  labels:
-    cost-center: fin-042
   annotations:
     # Not delivery annotations: the team's own, kept by onboarding
     example.com/pager-rotation: billing-oncall
