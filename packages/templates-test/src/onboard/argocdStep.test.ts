@@ -17,3 +17,14 @@ describe('the Argo CD step of templates/onboard-service', () => {
     );
   });
 });
+
+describe('the repository field of templates/onboard-service', () => {
+  it('offers the GitLab hosts, so a prefilled repository shows its host', async () => {
+    const template = parseYaml(await fs.readFile(onboardTemplateFile, 'utf8'));
+    const repoUrl = template.spec.parameters[0].properties.repoUrl;
+    expect(repoUrl['ui:options'].allowedHosts).toEqual([
+      '127.0.0.1:7100',
+      'gitlab.com',
+    ]);
+  });
+});
