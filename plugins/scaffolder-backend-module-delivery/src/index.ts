@@ -2,7 +2,8 @@
  * Scaffolder actions of the Slipway delivery road: `aws:ecr:repository:create`,
  * `argocd:application:create`, `jenkins:job:create`,
  * `sonarqube:project:create`, `gitlab:webhook:create`,
- * `gitlab:mergeRequest:ensure` and `slipway:catalog-info:merge`.
+ * `gitlab:mergeRequest:ensure`, `slipway:catalog-info:merge` and
+ * `slipway:service:preflight`.
  *
  * @packageDocumentation
  */

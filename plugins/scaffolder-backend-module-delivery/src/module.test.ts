@@ -5,7 +5,7 @@ import scaffolderModuleDelivery from '.';
 import { testConfig } from './__testUtils__/testing';
 
 describe('scaffolderModuleDelivery', () => {
-  it('installs the seven actions with their schemas in the real scaffolder', async () => {
+  it('installs the eight actions with their schemas in the real scaffolder', async () => {
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
@@ -50,11 +50,18 @@ describe('scaffolderModuleDelivery', () => {
           'targetBranch',
         ],
       },
+      'slipway:service:preflight': {
+        input: ['name'],
+        output: ['entityRef', 'projectPath'],
+      },
       'slipway:catalog-info:merge': {
         input: ['entityRef', 'annotations'],
         output: ['entityRef', 'created', 'added', 'updated'],
       },
     };
+    expect(
+      [...actions.keys()].filter(id => Object.hasOwn(expected, id)),
+    ).toHaveLength(8);
     for (const [id, schema] of Object.entries(expected)) {
       const action = actions.get(id);
       expect(action).toBeDefined();

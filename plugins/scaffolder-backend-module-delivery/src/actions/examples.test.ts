@@ -1,5 +1,6 @@
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { setupServer } from 'msw/node';
 import yaml from 'yaml';
 import { fakeArgoCd } from '../__testUtils__/fakeArgoCd';
@@ -14,6 +15,7 @@ import {
   createGitLabMergeRequestEnsureAction,
   createGitLabWebhookCreateAction,
   createJenkinsJobCreateAction,
+  createServicePreflightAction,
   createSonarQubeProjectCreateAction,
 } from '.';
 
@@ -75,6 +77,13 @@ describe('the examples of every action', () => {
             ],
           }).handlers,
         ),
+    ],
+    [
+      createServicePreflightAction({
+        integrations: clients.integrations,
+        catalog: catalogServiceMock({ entities: [] }),
+      }),
+      () => server.use(...fakeGitLab({ projects: {} }).handlers),
     ],
   ];
 
