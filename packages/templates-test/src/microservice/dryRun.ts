@@ -5,6 +5,9 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGitlabModule from '@backstage/plugin-scaffolder-backend-module-gitlab';
 import scaffolderDeliveryModule from '@slipway/plugin-scaffolder-backend-module-delivery';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { skeletonDir, templateFile } from './paths';
@@ -97,17 +100,48 @@ export interface DryRunResult {
  * Steps whose action is not installed are left out (and reported in
  * `omittedSteps`) rather than replaced by stand-ins: the delivery actions
  * are tested in their own package.
+ *
+ * The preflight step reads even in a dry run: the catalog holds `entities`
+ * (none by default), and GitLab (msw) knows the projects in `gitlabProjects`
+ * (none by default) and answers 404 for any other, as GitLab does.
  */
 export async function dryRunMicroserviceTemplate(
   values: Record<string, unknown> = sampleValues,
+  options: { entities?: Entity[]; gitlabProjects?: string[] } = {},
 ): Promise<DryRunResult> {
   const template = parseYaml(await fs.readFile(templateFile, 'utf8'));
+  const gitlab = setupServer(
+    http.get(
+      `${dryRunConfig.integrations.gitlab[0].apiBaseUrl}/projects/:id`,
+      ({ params }) => {
+        const projectPath = decodeURIComponent(String(params.id));
+        return options.gitlabProjects?.includes(projectPath)
+          ? HttpResponse.json({
+              id: 42,
+              path_with_namespace: projectPath,
+              default_branch: 'main',
+              web_url: `https://gitlab.example.com/${projectPath}`,
+            })
+          : HttpResponse.json(
+              { message: '404 Project Not Found' },
+              { status: 404 },
+            );
+      },
+    ),
+  );
+  // The test talks to the scaffolder on localhost; anything else that leaves
+  // the process is a request nobody answers here.
+  gitlab.listen({
+    onUnhandledRequest(req, print) {
+      if (new URL(req.url).hostname !== '127.0.0.1') print.error();
+    },
+  });
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,
       scaffolderGitlabModule,
       scaffolderDeliveryModule,
-      catalogServiceMock.factory({ entities: [] }),
+      catalogServiceMock.factory({ entities: options.entities ?? [] }),
       mockServices.rootConfig.factory({ data: dryRunConfig }),
     ],
   });
@@ -156,7 +190,8 @@ export async function dryRunMicroserviceTemplate(
       log,
     };
   } finally {
-    // startTestBackend stops itself after the test; nothing to close here.
+    // startTestBackend stops itself after the test.
+    gitlab.close();
   }
 }
 

@@ -63,6 +63,7 @@ describe('the template', () => {
     const template = parseYaml(await fs.readFile(templateFile, 'utf8'));
     expect(template.apiVersion).toBe('scaffolder.backstage.io/v1beta3');
     expect(template.spec.steps.map((s: { action: string }) => s.action)).toEqual([
+      'slipway:service:preflight',
       'fetch:template',
       'publish:gitlab',
       'sonarqube:project:create',
@@ -77,6 +78,7 @@ describe('the template', () => {
   it('ran every step through the scaffolder, delivery actions included', async () => {
     expect(result.omittedSteps).toEqual([]);
     expect(result.executedSteps).toEqual([
+      'preflight',
       'fetch',
       'publish',
       'sonarqube',
@@ -88,6 +90,12 @@ describe('the template', () => {
     ]);
   });
 
+  it('checked the name was free before generating anything', () => {
+    expect(result.log.join('\n')).toContain(
+      'The name "payments-api" is free: no component:default/payments-api in the catalog, no GitLab project payments/payments-api on gitlab.example.com (dry run: checked, nothing created)',
+    );
+  });
+
   it('passes the delivery actions the inputs they declare (issue 4)', async () => {
     const template = parseYaml(await fs.readFile(templateFile, 'utf8'));
     const inputs = Object.fromEntries(
@@ -97,6 +105,7 @@ describe('the template', () => {
       ]),
     );
     expect(inputs).toMatchObject({
+      'slipway:service:preflight': ['name', 'repoUrl'],
       'sonarqube:project:create': ['name', 'projectKey', 'qualityGate'],
       'aws:ecr:repository:create': ['accountId', 'region', 'repositoryName', 'tags'],
       'jenkins:job:create': ['credentialsId', 'folder', 'jobName', 'kind', 'repoUrl'],
