@@ -431,12 +431,31 @@ test.describe.serial('the whole road', () => {
     await page.getByRole('button', { name: 'Create' }).click();
     const task = await waitForTask(page, 'failed');
     const failed = task.events.filter(e => e.body.status === 'failed');
-    expect(failed.map(e => e.body.stepId)).toEqual(['publish']);
-    // GitLab's own words: the name is taken.
-    expect(failed[0].body.message).toMatch(/has already been taken/);
+    // The preflight step stops it, before the repository is generated.
+    expect(failed.map(e => e.body.stepId)).toEqual(['preflight']);
+    expect(failed[0].body.message).toMatch(
+      new RegExp(
+        `A service named \`${service}\` already exists: component:default/${service} in the catalog \\(owner [^)]+\\) and the GitLab project ${group}/${service} \\(http[^)]+\\)\\. Choose another name, or put the existing service on the road with the "Put an existing service on the road" template\\.`,
+      ),
+    );
+    expect(failed[0].body.message).not.toMatch(/has already been taken/);
+    const ran = new Set(
+      task.events
+        .filter(e => e.body.stepId && e.body.status !== 'skipped')
+        .map(e => e.body.stepId),
+    );
+    expect([...ran]).toEqual(['preflight']);
+    // The task page leads with it (the name renders as code).
+    await expect(
+      page
+        .getByRole('heading', {
+          name: new RegExp(`^Error: A service named ${service} already exists`),
+        })
+        .first(),
+    ).toBeVisible();
     await keepScreenshot(page, 'road-5-same-name');
 
-    // Nothing after the repository ran: no second hook, job or application.
+    // Nothing after the preflight ran: no second hook, job or application.
     expect(await gitlab(`/projects/${project.id}/hooks`)).toEqual(before);
     const sonarHooks = await sonarqube(`/api/webhooks/list?project=${service}`);
     expect(sonarHooks.webhooks).toHaveLength(1);
@@ -468,6 +487,7 @@ test.describe.serial('the whole road', () => {
       )
       .map(e => e.body.stepId);
     expect(skipped).toEqual([
+      'preflight',
       'fetch',
       'publish',
       'sonarqube',
