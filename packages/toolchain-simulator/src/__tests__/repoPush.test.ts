@@ -55,9 +55,11 @@ describe('GitLab repository push (gitlab:repo:push)', () => {
     const main = await api.Branches.show(project, 'main');
     expect(created).toMatchObject({ name: branch });
     expect(created.commit.id).toBe(main.commit.id);
-    await expect(
-      api.Branches.create(project, branch, 'main'),
-    ).rejects.toThrow();
+    const again = await api.Branches.create(project, branch, 'main').catch(
+      (e: any) => e,
+    );
+    expect(again.cause?.response?.status).toBe(400);
+    expect(again.cause?.description).toBe('Branch already exists');
   });
 
   it('commits new and changed files to the branch, leaving main alone', async () => {
@@ -107,10 +109,12 @@ describe('GitLab repository push (gitlab:repo:push)', () => {
   });
 
   it('refuses to create a file that already exists, as GitLab does', async () => {
-    await expect(
-      api.Commits.create(project, branch, 'again', [
-        file('Jenkinsfile', 'pipeline {}\n', 'create'),
-      ]),
-    ).rejects.toThrow();
+    const error = await api.Commits.create(project, branch, 'again', [
+      file('Jenkinsfile', 'pipeline {}\n', 'create'),
+    ]).catch((e: any) => e);
+    expect(error.cause?.response?.status).toBe(400);
+    expect(error.cause?.description).toBe(
+      'A file with this name already exists',
+    );
   });
 });
