@@ -37,27 +37,66 @@ test.describe('the delivery cards', () => {
     await keepScreenshot(page, 'delivery-not-on-the-road');
   });
 
-  test('an example component shows the pipeline card on its overview and the Delivery tab', async ({
+  test("an example component shows its road with the simulator's data", async ({
     page,
   }) => {
     await page.goto('/catalog/default/component/payments-api');
-    await expect(page.getByText('Delivery pipeline')).toBeVisible();
-    // Whatever the backend answers, the card leaves its loading state.
-    await expect(page.getByTestId('progress')).toHaveCount(0);
+    const pipeline = page
+      .locator('article, .MuiCard-root')
+      .filter({ hasText: 'Delivery pipeline' })
+      .first();
+    // The seeded history: seven runs, the latest successful and deployed
+    await expect(pipeline.getByRole('link', { name: /Run #7/ })).toBeVisible();
+    await expect(pipeline.getByText('Quality gate passed')).toBeVisible();
     await keepScreenshot(page, 'delivery-overview');
 
     await page.getByRole('link', { name: 'Delivery', exact: true }).click();
-    for (const title of [
-      'Delivery pipeline',
-      'Code quality',
-      'Vulnerabilities',
-      'Recent runs',
+    for (const stage of [
+      'Checkout',
+      'Unit tests',
+      'SonarQube analysis',
+      'Quality gate',
+      'Build image',
+      'Trivy scan',
+      'Push to ECR',
+      'Update Helm values',
+      'Push to GitLab',
+      'Sync',
+      'Healthy',
     ]) {
       await expect(
-        page.getByText(title, { exact: true }).first(),
+        page.getByText(stage, { exact: true }).first(),
       ).toBeVisible();
     }
+    // SonarQube, Trivy and Jenkins cards with data, not their empty states
+    await expect(page.getByText('Code quality', { exact: true })).toBeVisible();
+    await expect(page.getByText('Coverage').first()).toBeVisible();
+    await expect(
+      page.getByRole('link', { name: /^CVE-\d{4}-\d+/ }).first(),
+    ).toBeVisible();
+    const runs = page
+      .locator('article, .MuiCard-root')
+      .filter({ hasText: 'Recent runs' })
+      .last();
+    await expect(runs.getByRole('link', { name: /^#[1-7]\b/ })).toHaveCount(7);
+    await expect(
+      runs.getByRole('row').filter({ hasText: '#6' }).getByText('Failed'),
+    ).toBeVisible();
+    // Roadie's Argo CD overview, fed by the simulated Argo CD
+    await expect(page.getByText('ArgoCD overview')).toBeVisible();
+    await expect(page.getByText('Synced').first()).toBeVisible();
     await expect(page.getByTestId('progress')).toHaveCount(0);
     await keepScreenshot(page, 'delivery-tab');
+  });
+
+  test("a run stopped by a gate says why on the service's overview", async ({
+    page,
+  }) => {
+    // orders-service's latest seeded run is stopped by Trivy
+    await page.goto('/catalog/default/component/orders-service');
+    await expect(
+      page.getByText(/Trivy scan failed: \d+ blocking finding/),
+    ).toBeVisible();
+    await keepScreenshot(page, 'delivery-failed-run');
   });
 });

@@ -40,7 +40,7 @@ describe('@slipway/plugin-delivery-node clients against the simulator', () => {
     expect(JSON.stringify(stages)).toContain('Push to GitLab');
     const report: any = await jenkins.getTrivyReport(
       ['services', 'orders-service'],
-      5,
+      7,
     );
     expect(report).toBeDefined();
     await expect(

@@ -2,7 +2,7 @@
  * Seed state: the example components (examples/entities.yaml) with three
  * weeks of history in every tool, produced by running the same pipeline in
  * virtual time: successful runs, one stopped by the quality gate
- * (payments-api), one stopped by Trivy (orders-service) and a degraded
+ * (payments-api), the latest one stopped by Trivy (orders-service) and a degraded
  * Argo CD application (notifications-worker).
  */
 import { VirtualClock } from '../types';
@@ -52,7 +52,9 @@ export const SEED_COMPONENTS: SeedComponent[] = [
       email: 'grace.hopper@example.com',
       username: 'grace.hopper',
     },
-    events: { 4: { trivy: 'critical' }, 5: { trivy: null } },
+    // Its latest run is stopped by Trivy, so a fresh portal shows a service
+    // that is blocked, and why
+    events: { 6: { trivy: 'critical' } },
   },
   {
     name: 'notifications-worker',
