@@ -10,21 +10,18 @@ import {
   DEPLOYMENT_STAGE_NAMES,
   DeliverySummaryResponse,
   JENKINS_JOB_FULL_NAME_ANNOTATION,
+  JenkinsSourceData,
   PipelineRun,
   PipelineStage,
   PipelineStatus,
 } from '@slipway/plugin-delivery-common';
 import {
   EmptyDataState,
-  ErrorState,
-  LoadingState,
-  MissingAnnotationState,
-  NotConfiguredState,
   PipelineStatusLabel,
+  SourceStates,
   formatDuration,
   formatTimestamp,
   isJenkinsAvailable,
-  messageOf,
   statusColor,
   statusLabel,
   useDeliverySummary,
@@ -49,54 +46,39 @@ export function DeliveryPipelineCard() {
       title="Delivery pipeline"
       subheader="The latest run, from commit to cluster"
     >
-      {!available && (
-        <MissingAnnotationState
-          annotation={JENKINS_JOB_FULL_NAME_ANNOTATION}
-          example={`services/${entity.metadata.name}`}
-          what="the latest run of the service's pipeline"
-        />
-      )}
-      {available && loading && <LoadingState />}
-      {available && !loading && error && (
-        <ErrorState
-          title="Could not load the pipeline"
-          message={messageOf(error)}
-          onRetry={retry}
-        />
-      )}
-      {available && !loading && !error && value && (
-        <PipelineSummary summary={value} onRetry={retry} />
-      )}
+      <SourceStates
+        available={available}
+        missing={{
+          annotation: JENKINS_JOB_FULL_NAME_ANNOTATION,
+          example: `services/${entity.metadata.name}`,
+          what: "the latest run of the service's pipeline",
+        }}
+        request={{ loading, error, retry }}
+        loadErrorTitle="Could not load the pipeline"
+        source={value?.jenkins}
+        sourceErrorTitle="Jenkins did not answer"
+      >
+        {jenkins =>
+          value && <PipelineSummary jenkins={jenkins} summary={value} />
+        }
+      </SourceStates>
     </InfoCard>
   );
 }
 
 function PipelineSummary(props: {
+  jenkins: JenkinsSourceData;
   summary: DeliverySummaryResponse;
-  onRetry: () => void;
 }) {
-  const { jenkins } = props.summary;
-  if (jenkins.status === 'not-configured') {
-    return <NotConfiguredState reason={jenkins.reason} />;
-  }
-  if (jenkins.status === 'error') {
-    return (
-      <ErrorState
-        title="Jenkins did not answer"
-        message={jenkins.error.message}
-        onRetry={props.onRetry}
-      />
-    );
-  }
-  const run = jenkins.data.latestRun;
+  const { jenkins } = props;
+  const run = jenkins.latestRun;
   if (!run) {
     return (
       <EmptyDataState
         title="No runs yet"
         description={
           <>
-            The job{' '}
-            <Link to={jenkins.data.jobUrl}>{jenkins.data.jobFullName}</Link> has
+            The job <Link to={jenkins.jobUrl}>{jenkins.jobFullName}</Link> has
             not built anything yet. Push a commit to start the first run.
           </>
         }
@@ -290,7 +272,9 @@ export function withDeploymentStages(run: PipelineRun): PipelineStage[] {
   }
   const deployment = run.deployments?.[0];
   const deployed = Boolean(deployment) && run.status === 'success';
-  const sync = deployed ? argoCdSyncToPipelineStatus(deployment!.syncStatus) : 'not-executed';
+  const sync = deployed
+    ? argoCdSyncToPipelineStatus(deployment!.syncStatus)
+    : 'not-executed';
   const healthy = deployed
     ? argoCdHealthToPipelineStatus(deployment!.healthStatus)
     : 'not-executed';

@@ -10,14 +10,11 @@ import {
 } from '@slipway/plugin-delivery-common';
 import {
   EmptyDataState,
-  ErrorState,
-  LoadingState,
-  MissingAnnotationState,
   PipelineStatusLabel,
+  SourceStates,
   formatDuration,
   formatTimestamp,
   isJenkinsAvailable,
-  messageOf,
   statusColor,
   statusLabel,
   useDeliveryRuns,
@@ -39,28 +36,28 @@ export function JenkinsRunsCard(props: { limit?: number }) {
 
   return (
     <InfoCard title="Recent runs" subheader="Jenkins">
-      {!available && (
-        <MissingAnnotationState
-          annotation={JENKINS_JOB_FULL_NAME_ANNOTATION}
-          example={`services/${entity.metadata.name}`}
-          what="the service's recent Jenkins runs"
-        />
-      )}
-      {available && loading && <LoadingState />}
-      {available && !loading && error && (
-        <ErrorState
-          title="Could not load the runs"
-          message={messageOf(error)}
-          onRetry={retry}
-        />
-      )}
-      {value && value.runs.length === 0 && (
-        <EmptyDataState
-          title="No runs yet"
-          description="Jenkins has not built this service yet. Push a commit to start the first run."
-        />
-      )}
-      {value && value.runs.length > 0 && <RunsTable runs={value.runs} />}
+      <SourceStates
+        available={available}
+        missing={{
+          annotation: JENKINS_JOB_FULL_NAME_ANNOTATION,
+          example: `services/${entity.metadata.name}`,
+          what: "the service's recent Jenkins runs",
+        }}
+        request={{ loading, error, retry }}
+        loadErrorTitle="Could not load the runs"
+        source={value && { status: 'ok', data: value.runs }}
+      >
+        {runs =>
+          runs.length === 0 ? (
+            <EmptyDataState
+              title="No runs yet"
+              description="Jenkins has not built this service yet. Push a commit to start the first run."
+            />
+          ) : (
+            <RunsTable runs={runs} />
+          )
+        }
+      </SourceStates>
     </InfoCard>
   );
 }

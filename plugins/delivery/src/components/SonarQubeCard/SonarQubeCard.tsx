@@ -17,12 +17,8 @@ import {
 } from '@slipway/plugin-delivery-common';
 import {
   EmptyDataState,
-  ErrorState,
-  LoadingState,
-  MissingAnnotationState,
-  NotConfiguredState,
+  SourceStates,
   isSonarQubeAvailable,
-  messageOf,
   useDeliverySummary,
 } from '../common';
 
@@ -49,32 +45,20 @@ export function SonarQubeCard() {
           : undefined
       }
     >
-      {!available && (
-        <MissingAnnotationState
-          annotation={SONARQUBE_PROJECT_KEY_ANNOTATION}
-          example={entity.metadata.name}
-          what="the SonarQube quality gate and measures"
-        />
-      )}
-      {available && loading && <LoadingState />}
-      {available && !loading && error && (
-        <ErrorState
-          title="Could not load the code quality"
-          message={messageOf(error)}
-          onRetry={retry}
-        />
-      )}
-      {source?.status === 'not-configured' && (
-        <NotConfiguredState reason={source.reason} />
-      )}
-      {source?.status === 'error' && (
-        <ErrorState
-          title="SonarQube did not answer"
-          message={source.error.message}
-          onRetry={retry}
-        />
-      )}
-      {data && <QualityView data={data} />}
+      <SourceStates
+        available={available}
+        missing={{
+          annotation: SONARQUBE_PROJECT_KEY_ANNOTATION,
+          example: entity.metadata.name,
+          what: 'the SonarQube quality gate and measures',
+        }}
+        request={{ loading, error, retry }}
+        loadErrorTitle="Could not load the code quality"
+        source={source}
+        sourceErrorTitle="SonarQube did not answer"
+      >
+        {sonarqube => <QualityView data={sonarqube} />}
+      </SourceStates>
     </InfoCard>
   );
 }

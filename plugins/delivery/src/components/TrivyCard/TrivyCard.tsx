@@ -15,8 +15,7 @@ import {
   EmptyDataState,
   ErrorState,
   LoadingState,
-  MissingAnnotationState,
-  NotConfiguredState,
+  SourceStates,
   isTrivyAvailable,
   messageOf,
   useDeliverySummary,
@@ -33,39 +32,26 @@ export function TrivyCard() {
   const { entity } = useEntity();
   const available = isTrivyAvailable(entity);
   const { value, loading, error, retry } = useDeliverySummary(available);
-  const source = value?.trivy;
 
   return (
     <InfoCard
       title="Vulnerabilities"
       subheader="Trivy scan of the latest image"
     >
-      {!available && (
-        <MissingAnnotationState
-          annotation={JENKINS_JOB_FULL_NAME_ANNOTATION}
-          example={`services/${entity.metadata.name}`}
-          what="the vulnerabilities Trivy found in the service's latest image"
-        />
-      )}
-      {available && loading && <LoadingState />}
-      {available && !loading && error && (
-        <ErrorState
-          title="Could not load the vulnerabilities"
-          message={messageOf(error)}
-          onRetry={retry}
-        />
-      )}
-      {source?.status === 'not-configured' && (
-        <NotConfiguredState reason={source.reason} />
-      )}
-      {source?.status === 'error' && (
-        <ErrorState
-          title="No vulnerability report"
-          message={source.error.message}
-          onRetry={retry}
-        />
-      )}
-      {source?.status === 'ok' && <TrivyReport data={source.data} />}
+      <SourceStates
+        available={available}
+        missing={{
+          annotation: JENKINS_JOB_FULL_NAME_ANNOTATION,
+          example: `services/${entity.metadata.name}`,
+          what: "the vulnerabilities Trivy found in the service's latest image",
+        }}
+        request={{ loading, error, retry }}
+        loadErrorTitle="Could not load the vulnerabilities"
+        source={value?.trivy}
+        sourceErrorTitle="No vulnerability report"
+      >
+        {trivy => <TrivyReport data={trivy} />}
+      </SourceStates>
     </InfoCard>
   );
 }

@@ -1,4 +1,5 @@
 export * from './annotations';
 export * from './CardStates';
+export * from './SourceStates';
 export * from './status';
 export * from './useDelivery';
