@@ -110,7 +110,7 @@ export function createGitLabMergeRequestEnsureAction(options: {
       },
     },
     async handler(ctx) {
-      const { host, projectPath } = readGitLabRepo(
+      const { host, projectPath, config } = readGitLabRepo(
         ctx.input.repoUrl,
         integrations,
       );
@@ -135,9 +135,8 @@ export function createGitLabMergeRequestEnsureAction(options: {
       const labels = checkLabels(ctx.input.labels);
       const removeSourceBranch = ctx.input.removeSourceBranch ?? true;
 
-      const integration = integrations.gitlab.byHost(host)!;
       const client = new GitLabMergeRequestsClient({
-        config: integration.config,
+        config,
         token: optional(ctx.input.token),
         timeoutMs,
       });

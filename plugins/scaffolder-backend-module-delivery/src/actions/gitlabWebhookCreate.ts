@@ -1,9 +1,9 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { GitLabHooksClient } from '../lib/GitLabHooksClient';
 import { readGitLabRepo } from '../lib/gitlabRepo';
-import { checkHttpUrl, optional } from '../lib/validation';
+import { checkHttpUrl, optional, readChoices } from '../lib/validation';
 import { examples } from './gitlabWebhookCreate.examples';
 
 /** The hook events GitLab knows, as the API's `<event>_events` fields. */
@@ -102,7 +102,7 @@ export function createGitLabWebhookCreateAction(options: {
       },
     },
     async handler(ctx) {
-      const { host, projectPath } = readGitLabRepo(
+      const { host, projectPath, config } = readGitLabRepo(
         ctx.input.repoUrl,
         integrations,
       );
@@ -110,14 +110,17 @@ export function createGitLabWebhookCreateAction(options: {
         'hookUrl',
         optional(ctx.input.hookUrl) ?? '',
       ).href;
-      const events = readEvents(ctx.input.events);
+      const events = readChoices('events', ctx.input.events, {
+        known: EVENTS,
+        defaults: DEFAULT_EVENTS,
+        noun: 'event',
+      });
       const enableSslVerification = ctx.input.enableSslVerification ?? true;
       const secretToken =
         optional(ctx.input.secretToken) ??
         optional(ctx.secrets?.[SECRET_TOKEN_SECRET]);
-      const integration = integrations.gitlab.byHost(host)!;
       const client = new GitLabHooksClient({
-        config: integration.config,
+        config,
         token: optional(ctx.input.token),
         timeoutMs,
       });
@@ -199,28 +202,6 @@ export function createGitLabWebhookCreateAction(options: {
       ctx.output('hooksUrl', hooksUrl);
     },
   });
-}
-
-function readEvents(events?: string[]): GitLabHookEvent[] {
-  if (events === undefined) {
-    return DEFAULT_EVENTS;
-  }
-  if (!Array.isArray(events) || events.length === 0) {
-    throw new InputError(
-      `Invalid input "events": give at least one of ${EVENTS.join(', ')}`,
-    );
-  }
-  for (const event of events) {
-    if (!(EVENTS as readonly string[]).includes(event)) {
-      throw new InputError(
-        `Invalid input "events": unknown event "${String(event).slice(
-          0,
-          40,
-        )}"; use ${EVENTS.join(', ')}`,
-      );
-    }
-  }
-  return [...new Set(events)] as GitLabHookEvent[];
 }
 
 function sameUrl(a: string, b: string): boolean {

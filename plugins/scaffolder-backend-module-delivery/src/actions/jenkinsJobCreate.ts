@@ -1,9 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
-import {
-  createTemplateAction,
-  parseRepoUrl,
-} from '@backstage/plugin-scaffolder-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   InstanceClients,
   isUpstreamError,
@@ -15,6 +12,7 @@ import {
   JenkinsJobSpec,
   readJobSpec,
 } from '../lib/jenkinsConfigXml';
+import { readGitLabRepo } from '../lib/gitlabRepo';
 import {
   checkInstance,
   checkJenkinsItemName,
@@ -263,7 +261,10 @@ function readSpec(
       `Invalid input "gitlabServerName": use the GitLab server's name as configured in Jenkins (letters, digits, spaces, '.', '_', '-')`,
     );
   }
-  const { projectPath, cloneUrl } = readGitLabRepo(input.repoUrl, integrations);
+  const { projectPath, cloneUrl } = readJenkinsGitLabRepo(
+    input.repoUrl,
+    integrations,
+  );
   const description = optional(input.description);
 
   if (kind === 'multibranch') {
@@ -306,47 +307,26 @@ function readSpec(
   };
 }
 
-function readGitLabRepo(
+/**
+ * The repository as the shared `readGitLabRepo` reads it, held to the
+ * stricter path Jenkins' GitLab plugins accept: at least group/project, each
+ * part of letters, digits, '_', '.' and '-', not starting with '-'.
+ */
+function readJenkinsGitLabRepo(
   repoUrl: string,
   integrations: ScmIntegrationRegistry,
 ): { projectPath: string; cloneUrl: string } {
-  if (!optional(repoUrl)) {
-    throw new InputError(
-      `Invalid input "repoUrl": give the repository as gitlab.example.com?owner=group&repo=project`,
-    );
-  }
-  let parsed;
-  try {
-    parsed = parseRepoUrl(repoUrl, integrations);
-  } catch (error) {
-    throw new InputError(
-      `Invalid input "repoUrl": ${(error as Error).message}`,
-    );
-  }
-  const integration = integrations.gitlab.byHost(parsed.host);
-  if (!integration) {
-    throw new InputError(
-      `Invalid input "repoUrl": "${parsed.host}" is not a GitLab host in integrations.gitlab`,
-    );
-  }
-  if (!parsed.owner || !parsed.repo) {
-    throw new InputError(
-      `Invalid input "repoUrl": give owner and repo, e.g. ${parsed.host}?owner=group&repo=project`,
-    );
-  }
-  const projectPath = `${parsed.owner}/${parsed.repo}`;
+  const { projectPath, cloneUrl } = readGitLabRepo(repoUrl, integrations);
   if (
     !/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+$/.test(
       projectPath,
-    ) ||
-    projectPath.split('/').includes('..')
+    )
   ) {
     throw new InputError(
       `Invalid input "repoUrl": "${projectPath}" is not a GitLab project path`,
     );
   }
-  const base = integration.config.baseUrl.replace(/\/+$/, '');
-  return { projectPath, cloneUrl: `${base}/${projectPath}.git` };
+  return { projectPath, cloneUrl };
 }
 
 /** Where the GitLab plugins listen for this job's events. */

@@ -4,11 +4,10 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { GitLabProjectsClient } from '../lib/GitLabProjectsClient';
 import { readGitLabRepo } from '../lib/gitlabRepo';
-import { optional } from '../lib/validation';
+import { optional, readChoices } from '../lib/validation';
 import { examples } from './servicePreflight.examples';
 
 const CHECKS = ['catalog', 'gitlab'] as const;
-type PreflightCheck = (typeof CHECKS)[number];
 const DEFAULT_TIMEOUT_MS = 10_000;
 // The catalog's rules for metadata.name and metadata.namespace
 // (@backstage/catalog-model's default validators).
@@ -105,7 +104,12 @@ export function createServicePreflightAction(options: {
       },
     },
     async handler(ctx) {
-      const checks = readChecks(ctx.input.checks);
+      const checks = readChoices('checks', ctx.input.checks, {
+        known: CHECKS,
+        defaults: CHECKS,
+        noun: 'check',
+        emptyHint: ', or leave it out to run both',
+      });
       const name = readName(ctx.input.name);
       const namespace = readPattern(
         'namespace',
@@ -125,7 +129,7 @@ export function createServicePreflightAction(options: {
         : undefined;
       const client = repo
         ? new GitLabProjectsClient({
-            config: integrations.gitlab.byHost(repo.host)!.config,
+            config: repo.config,
             token: optional(ctx.input.token),
             timeoutMs,
           })
@@ -193,30 +197,6 @@ export function createServicePreflightAction(options: {
       ctx.output('projectPath', repo?.projectPath ?? '');
     },
   });
-}
-
-function readChecks(checks?: string[]): PreflightCheck[] {
-  if (checks === undefined) {
-    return [...CHECKS];
-  }
-  if (!Array.isArray(checks) || checks.length === 0) {
-    throw new InputError(
-      `Invalid input "checks": give at least one of ${CHECKS.join(
-        ', ',
-      )}, or leave it out to run both`,
-    );
-  }
-  for (const check of checks) {
-    if (!(CHECKS as readonly string[]).includes(check)) {
-      throw new InputError(
-        `Invalid input "checks": unknown check "${String(check).slice(
-          0,
-          40,
-        )}"; use ${CHECKS.join(', ')}`,
-      );
-    }
-  }
-  return [...new Set(checks)] as PreflightCheck[];
 }
 
 function readName(value: string | undefined): string {

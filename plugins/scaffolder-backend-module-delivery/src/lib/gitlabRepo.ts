@@ -1,17 +1,31 @@
 import { InputError } from '@backstage/errors';
-import { ScmIntegrationRegistry } from '@backstage/integration';
+import {
+  GitLabIntegrationConfig,
+  ScmIntegrationRegistry,
+} from '@backstage/integration';
 import { parseRepoUrl } from '@backstage/plugin-scaffolder-node';
 import { optional } from './validation';
+
+/** A `repoUrl` input resolved against `integrations.gitlab`. */
+export type GitLabRepo = {
+  host: string;
+  /** `group/project`, as GitLab's API takes it (URL-encoded). */
+  projectPath: string;
+  /** The integration of `host`: the API base URL and token. */
+  config: GitLabIntegrationConfig;
+  /** The HTTPS clone URL, `<baseUrl>/<projectPath>.git`. */
+  cloneUrl: string;
+};
 
 /**
  * The host and project path of a `repoUrl` input
  * (`gitlab.example.com?owner=group&repo=project`), checked against
- * `integrations.gitlab`.
+ * `integrations.gitlab`, with the host's integration config.
  */
 export function readGitLabRepo(
   repoUrl: string,
   integrations: ScmIntegrationRegistry,
-): { host: string; projectPath: string } {
+): GitLabRepo {
   if (!optional(repoUrl)) {
     throw new InputError(
       `Invalid input "repoUrl": give the repository as gitlab.example.com?owner=group&repo=project`,
@@ -25,7 +39,8 @@ export function readGitLabRepo(
       `Invalid input "repoUrl": ${(error as Error).message}`,
     );
   }
-  if (!integrations.gitlab.byHost(parsed.host)) {
+  const integration = integrations.gitlab.byHost(parsed.host);
+  if (!integration) {
     throw new InputError(
       `Invalid input "repoUrl": "${parsed.host}" is not a GitLab host in integrations.gitlab`,
     );
@@ -41,5 +56,11 @@ export function readGitLabRepo(
       `Invalid input "repoUrl": "${projectPath}" is not a GitLab project path`,
     );
   }
-  return { host: parsed.host, projectPath };
+  const base = integration.config.baseUrl.replace(/\/+$/, '');
+  return {
+    host: parsed.host,
+    projectPath,
+    config: integration.config,
+    cloneUrl: `${base}/${projectPath}.git`,
+  };
 }

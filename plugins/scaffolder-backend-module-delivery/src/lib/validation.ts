@@ -11,6 +11,46 @@ const ECR_NAME =
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const AWS_ACCOUNT_ID = /^\d{12}$/;
 
+/**
+ * The distinct entries of a list input whose entries must come from `known`;
+ * `defaults` when the input is left out.
+ */
+export function readChoices<T extends string>(
+  field: string,
+  value: string[] | undefined,
+  options: {
+    known: readonly T[];
+    defaults: readonly T[];
+    /** What one entry is called in the error, e.g. "event". */
+    noun: string;
+    /** Appended to the error for an empty list, e.g. ", or leave it out to run both". */
+    emptyHint?: string;
+  },
+): T[] {
+  const { known, noun } = options;
+  if (value === undefined) {
+    return [...options.defaults];
+  }
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InputError(
+      `Invalid input "${field}": give at least one of ${known.join(', ')}${
+        options.emptyHint ?? ''
+      }`,
+    );
+  }
+  for (const entry of value) {
+    if (!(known as readonly string[]).includes(entry)) {
+      throw new InputError(
+        `Invalid input "${field}": unknown ${noun} "${String(entry).slice(
+          0,
+          40,
+        )}"; use ${known.join(', ')}`,
+      );
+    }
+  }
+  return [...new Set(value)] as T[];
+}
+
 /** Throws unless `value` is a DNS-1123 label (Kubernetes namespaces, Argo CD names). */
 export function checkDnsLabel(field: string, value: string): string {
   if (value.length < 1 || value.length > 63 || !DNS_1123_LABEL.test(value)) {
