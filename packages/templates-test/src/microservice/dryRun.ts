@@ -169,22 +169,10 @@ export async function dryRunMicroserviceTemplate(
         values,
         directoryContents: await readDirectoryContents(skeletonDir, 'skeleton'),
       });
-    if (response.status !== 200) {
-      throw new Error(
-        `dry run failed: ${response.status} ${JSON.stringify(response.body)}`,
-      );
-    }
-
-    const files = new Map<string, Buffer>();
-    for (const file of response.body.directoryContents) {
-      files.set(file.path, Buffer.from(file.base64Content, 'base64'));
-    }
-    const log: string[] = response.body.log.map(
-      (entry: { body: { message: string } }) => entry.body.message,
-    );
+    const { files, output, log } = readDryRunResponse(response);
     return {
       files,
-      output: response.body.output,
+      output,
       omittedSteps,
       executedSteps: template.spec.steps.map((step: { id: string }) => step.id),
       log,
@@ -196,6 +184,30 @@ export async function dryRunMicroserviceTemplate(
 }
 
 /** The files under `root` as the dry-run endpoint takes them, under `prefix/`. */
+/**
+ * The generated files, outputs and log lines of a
+ * `POST /api/scaffolder/v2/dry-run` response; any other status than 200 is
+ * an error with the scaffolder's answer.
+ */
+export function readDryRunResponse(response: {
+  status: number;
+  body: any;
+}): Pick<DryRunResult, 'files' | 'output' | 'log'> {
+  if (response.status !== 200) {
+    throw new Error(
+      `dry run failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
+  }
+  const files = new Map<string, Buffer>();
+  for (const file of response.body.directoryContents) {
+    files.set(file.path, Buffer.from(file.base64Content, 'base64'));
+  }
+  const log: string[] = response.body.log.map(
+    (entry: { body: { message: string } }) => entry.body.message,
+  );
+  return { files, output: response.body.output, log };
+}
+
 export async function readDirectoryContents(
   root: string,
   prefix: string,

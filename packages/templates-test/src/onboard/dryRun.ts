@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   dryRunConfig,
   readDirectoryContents,
+  readDryRunResponse,
   type DryRunResult,
 } from '../microservice/dryRun';
 import { skeletonDir } from '../microservice/paths';
@@ -98,23 +99,11 @@ export async function dryRunOnboardTemplate(options: {
         ...(await readDirectoryContents(skeletonDir, DRY_RUN_SKELETON)),
       ],
     });
-  if (response.status !== 200) {
-    throw new Error(
-      `dry run failed: ${response.status} ${JSON.stringify(response.body)}`,
-    );
-  }
-
-  const files = new Map<string, Buffer>();
-  for (const file of response.body.directoryContents) {
-    files.set(file.path, Buffer.from(file.base64Content, 'base64'));
-  }
-  const log: string[] = response.body.log.map(
-    (entry: { body: { message: string } }) => entry.body.message,
-  );
+  const { files, output, log } = readDryRunResponse(response);
   return {
     template,
     files,
-    output: response.body.output,
+    output,
     omittedSteps: [],
     executedSteps: steps.map(step => step.id),
     log,
